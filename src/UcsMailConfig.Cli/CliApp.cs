@@ -1,0 +1,22 @@
+using System.CommandLine;
+
+namespace UcsMailConfig.Cli;
+
+/// <summary>
+/// The <c>ucs-mail-config</c> command line: parses arguments and hands each command to its
+/// own small class. Output goes to the given writers so tests can run it in-process.
+/// </summary>
+public static class CliApp
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand(
+            "Validate a declarative mail policy (mail-policy.yaml) and render it into UCS Configuration Registry templates for Postfix and OpenDKIM.")
+        {
+            ValidateCommand.Create(stdout, stderr),
+            RenderCommand.Create(stdout, stderr),
+            SchemaCommand.Create(stdout),
+        };
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+}

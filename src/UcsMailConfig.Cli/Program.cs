@@ -1,0 +1,1 @@
+return UcsMailConfig.Cli.CliApp.Run(args, Console.Out, Console.Error);

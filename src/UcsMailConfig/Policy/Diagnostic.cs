@@ -1,0 +1,18 @@
+namespace UcsMailConfig.Policy;
+
+/// <summary>Whether a diagnostic stops the policy from being used.</summary>
+public enum Severity
+{
+    Warning,
+    Error,
+}
+
+/// <summary>
+/// One finding about a policy file, printed as <c>FILE:LINE:COL: error CODE: message</c>.
+/// The message says what is wrong and what would be valid.
+/// </summary>
+public sealed record Diagnostic(Severity Severity, DiagnosticCode Code, SourcePosition Position, string Message)
+{
+    public string Format(string file) =>
+        $"{file}:{Position}: {(Severity == Severity.Error ? "error" : "warning")} {Code.Id}: {Message}";
+}

@@ -1,0 +1,62 @@
+namespace UcsMailConfig.Policy;
+
+/// <summary>
+/// A stable identifier for one kind of finding. Codes never change meaning once released:
+/// scripts and documentation refer to them.
+/// </summary>
+public sealed record DiagnosticCode(string Id, string Title)
+{
+    // The YAML document itself.
+    public static readonly DiagnosticCode YamlSyntax = new("UMC001", "YAML syntax error");
+    public static readonly DiagnosticCode DuplicateKey = new("UMC002", "duplicate key");
+    public static readonly DiagnosticCode UnknownKey = new("UMC003", "unknown key");
+    public static readonly DiagnosticCode WrongType = new("UMC004", "wrong type");
+    public static readonly DiagnosticCode MissingKey = new("UMC005", "required key missing");
+    public static readonly DiagnosticCode ControlCharacter = new("UMC006", "control character in value");
+    public static readonly DiagnosticCode UnsupportedVersion = new("UMC007", "unsupported policy version");
+    public static readonly DiagnosticCode UnsupportedYamlFeature = new("UMC008", "unsupported YAML feature");
+    public static readonly DiagnosticCode EmptyDocument = new("UMC009", "empty policy");
+    public static readonly DiagnosticCode MultipleDocuments = new("UMC010", "more than one YAML document");
+    public static readonly DiagnosticCode TemplateMarker = new("UMC011", "UCR template marker in value");
+    public static readonly DiagnosticCode FileTooLarge = new("UMC012", "policy file too large");
+    public static readonly DiagnosticCode EmptyValue = new("UMC013", "empty value");
+
+    // One value, checked on its own.
+    public static readonly DiagnosticCode InvalidDuration = new("UMC020", "invalid duration");
+    public static readonly DiagnosticCode InvalidBoolean = new("UMC021", "invalid boolean");
+    public static readonly DiagnosticCode InvalidInteger = new("UMC022", "invalid or out-of-range integer");
+    public static readonly DiagnosticCode InvalidChoice = new("UMC023", "value not among the allowed choices");
+    public static readonly DiagnosticCode InvalidDomain = new("UMC024", "invalid domain name");
+    public static readonly DiagnosticCode InvalidSelector = new("UMC025", "invalid DKIM selector");
+    public static readonly DiagnosticCode InvalidSocket = new("UMC026", "invalid milter socket");
+    public static readonly DiagnosticCode InvalidHost = new("UMC027", "invalid host, address or network");
+    public static readonly DiagnosticCode InvalidPath = new("UMC028", "invalid file path");
+    public static readonly DiagnosticCode InvalidParameterName = new("UMC029", "invalid Postfix parameter name");
+    public static readonly DiagnosticCode InvalidHeaderName = new("UMC030", "invalid header name");
+    public static readonly DiagnosticCode InvalidMilterName = new("UMC031", "invalid milter name");
+    public static readonly DiagnosticCode InvalidSenderPattern = new("UMC032", "invalid sender pattern");
+    public static readonly DiagnosticCode InvalidSpfMechanism = new("UMC033", "invalid SPF mechanism");
+    public static readonly DiagnosticCode InvalidReportUri = new("UMC034", "invalid DMARC report URI");
+    public static readonly DiagnosticCode DuplicateItem = new("UMC035", "duplicate list item");
+
+    // Rules across values.
+    public static readonly DiagnosticCode DkimWithoutDomains = new("UMC040", "DKIM enabled but no domain has a selector");
+    public static readonly DiagnosticCode SigningUnknownDomain = new("UMC041", "signing rule names a domain without DKIM keys");
+    public static readonly DiagnosticCode SigningUnknownSelector = new("UMC042", "signing rule names an unknown selector");
+    public static readonly DiagnosticCode CatchAllSigning = new("UMC043", "catch-all signing rule");
+    public static readonly DiagnosticCode ParameterManagedByUcs = new("UMC044", "parameter is managed by UCS");
+    public static readonly DiagnosticCode ParameterOwnedByPolicy = new("UMC045", "parameter has its own policy key");
+    public static readonly DiagnosticCode SocketOutsideChroot = new("UMC046", "UNIX socket outside Postfix's chroot");
+    public static readonly DiagnosticCode DuplicateMilter = new("UMC047", "milter listed twice");
+    public static readonly DiagnosticCode OpenDkimMilterMisplaced = new("UMC048", "opendkim milter entry does not fit the dkim section");
+    public static readonly DiagnosticCode NoActiveSelector = new("UMC049", "domain has DKIM selectors but none is active");
+    public static readonly DiagnosticCode SpfTooManyLookups = new("UMC050", "SPF needs more than 10 DNS lookups");
+    public static readonly DiagnosticCode SigningInactiveSelector = new("UMC051", "signing rule uses a selector that is not active");
+    public static readonly DiagnosticCode BounceLongerThanQueue = new("UMC052", "bounce lifetime longer than queue lifetime");
+    public static readonly DiagnosticCode SharedKeyFile = new("UMC053", "two selectors share one key file");
+    public static readonly DiagnosticCode MilterWithoutStage = new("UMC054", "milter applies nowhere");
+    public static readonly DiagnosticCode DkimDisabledWithSelectors = new("UMC055", "DKIM disabled but selectors defined");
+    public static readonly DiagnosticCode SigningDomainMismatch = new("UMC056", "signing rule signs mail of another domain");
+    public static readonly DiagnosticCode SpfAllPass = new("UMC057", "SPF +all authorises the whole internet");
+    public static readonly DiagnosticCode MilterSettingsWithoutMilters = new("UMC058", "milter settings without any milter");
+}

@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using UcsMailConfig.Policy.Values;
+
+namespace UcsMailConfig.Policy.Model;
+
+/// <summary>A validated mail policy: every value parsed, every default applied, every rule checked.</summary>
+public sealed record MailPolicy(PostfixPolicy Postfix, DkimPolicy Dkim, ImmutableArray<DomainPolicy> Domains);
+
+public sealed record PostfixPolicy(QueuePolicy Queue, MilterPolicy Milters, ImmutableArray<PostfixParameter> Parameters);
+
+/// <summary>Queue lifetimes; null leaves UCS's own default in force.</summary>
+public sealed record QueuePolicy(PostfixDuration? MaximalLifetime, PostfixDuration? BounceLifetime, PostfixDuration? DelayWarning);
+
+public sealed record MilterPolicy(string DefaultAction, int Protocol, ImmutableArray<MilterEntry> Chain);
+
+/// <summary>
+/// One milter in chain order. <see cref="Socket"/> is null only for the entry that marks
+/// OpenDKIM's place (its socket is <see cref="DkimPolicy.Socket"/>).
+/// </summary>
+public sealed record MilterEntry(string Name, MilterSocket? Socket, bool Smtpd, bool NonSmtpd)
+{
+    public const string OpenDkimName = "opendkim";
+
+    public bool IsOpenDkim => Socket is null;
+}
+
+/// <summary>A main.cf parameter from the policy's escape hatch, as written.</summary>
+public sealed record PostfixParameter(string Name, string Value);
+
+public sealed record DkimPolicy(
+    bool Enabled,
+    MilterSocket Socket,
+    string Canonicalization,
+    string Mode,
+    ImmutableArray<HostPattern> TrustedHosts,
+    ImmutableArray<HostPattern>? InternalHosts,
+    ImmutableArray<string> OversignHeaders,
+    ImmutableArray<SigningRule> Signing);
+
+public sealed record SigningRule(SenderPattern From, DomainName Domain, string Selector);
+
+public sealed record DomainPolicy(DomainName Name, DomainDkim? Dkim, SpfPolicy? Spf, DmarcPolicy? Dmarc);
+
+public sealed record DomainDkim(ImmutableArray<DkimSelector> Selectors, bool Subdomains);
+
+public sealed record DkimSelector(string Name, string KeyPath, SelectorState State);
+
+public enum SelectorState
+{
+    Pending,
+    Active,
+    Retired,
+}
+
+public sealed record SpfPolicy(ImmutableArray<SpfMechanism> Mechanisms, string All);
+
+public sealed record DmarcPolicy(
+    string Policy,
+    string? SubdomainPolicy,
+    int Percent,
+    ImmutableArray<string> AggregateReports,
+    ImmutableArray<string> FailureReports,
+    string DkimAlignment,
+    string SpfAlignment);

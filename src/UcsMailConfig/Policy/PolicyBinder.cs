@@ -1,0 +1,437 @@
+using System.Collections.Immutable;
+using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Policy.Schema;
+using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Policy.Values;
+
+namespace UcsMailConfig.Policy;
+
+/// <summary>
+/// Builds the typed <see cref="MailPolicy"/> from a tree that <see cref="ShapeChecker"/> has
+/// seen, applies defaults, and checks the rules that relate values to each other. Contract:
+/// tolerant of the shape errors already reported (a value that does not parse is skipped,
+/// never reported twice), never throws on bad input.
+/// </summary>
+internal sealed class PolicyBinder(DiagnosticBag diagnostics)
+{
+    public const string DefaultDkimSocket = "localhost:8891";
+
+    public MailPolicy Bind(YamlMapping root)
+    {
+        var postfix = root["postfix"] as YamlMapping;
+        var dkimNode = root["dkim"] as YamlMapping;
+        var domains = BindDomains(root["domains"] as YamlMapping);
+        var dkim = BindDkim(dkimNode, domains, root["dkim"]?.Start ?? root.Start);
+        var policy = new MailPolicy(
+            new PostfixPolicy(
+                BindQueue(postfix?["queue"] as YamlMapping),
+                BindMilters(postfix?["milters"] as YamlMapping, dkim),
+                BindParameters(postfix?["parameters"] as YamlMapping, postfix?["queue"] as YamlMapping)),
+            dkim,
+            domains);
+        return policy;
+    }
+
+    private QueuePolicy BindQueue(YamlMapping? queue)
+    {
+        var maximal = Duration(queue, "maximal_lifetime");
+        var bounce = Duration(queue, "bounce_lifetime");
+        if (maximal is not null && bounce is not null && bounce.Seconds > maximal.Seconds)
+        {
+            diagnostics.Warning(DiagnosticCode.BounceLongerThanQueue, queue!.Find("bounce_lifetime")!.Key.Start,
+                $"postfix.queue.bounce_lifetime ({bounce}) is longer than maximal_lifetime ({maximal}); Postfix caps it at maximal_lifetime");
+        }
+
+        return new QueuePolicy(maximal, bounce, Duration(queue, "delay_warning"));
+    }
+
+    private MilterPolicy BindMilters(YamlMapping? milters, DkimPolicy dkim)
+    {
+        var chain = new List<MilterEntry>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var sockets = new Dictionary<MilterSocket, string>();
+        if (dkim.Enabled)
+        {
+            sockets[dkim.Socket] = MilterEntry.OpenDkimName;
+        }
+
+        foreach (var item in Items(milters?["chain"]).OfType<YamlMapping>())
+        {
+            var name = Scalar(item, "name");
+            if (name is null || !Identifiers.IsMilterName(name))
+            {
+                continue;
+            }
+
+            var at = item.Find("name")!.Value.Start;
+            if (!names.Add(name))
+            {
+                diagnostics.Error(DiagnosticCode.DuplicateMilter, at, $"milter '{name}' is listed twice in postfix.milters.chain; list each milter once");
+                continue;
+            }
+
+            var stages = Items(item["applies_to"]).OfType<YamlScalar>().Select(s => s.Value).ToList();
+            var appliesTo = item["applies_to"] is null ? PolicySchema.MilterStages.ToList() : stages;
+            if (item["applies_to"] is YamlSequence { Items.Count: 0 } empty)
+            {
+                diagnostics.Error(DiagnosticCode.MilterWithoutStage, empty.Start,
+                    $"milter '{name}' applies_to is empty, so it would never run; list smtpd and/or non_smtpd, or remove the milter");
+            }
+
+            var socketText = Scalar(item, "socket");
+            if (name == MilterEntry.OpenDkimName)
+            {
+                if (socketText is not null)
+                {
+                    diagnostics.Error(DiagnosticCode.OpenDkimMilterMisplaced, item.Find("socket")!.Key.Start,
+                        "the 'opendkim' entry takes its socket from dkim.socket; remove 'socket' here so the two cannot differ");
+                }
+                else if (!dkim.Enabled)
+                {
+                    diagnostics.Error(DiagnosticCode.OpenDkimMilterMisplaced, at,
+                        "the chain names 'opendkim' but DKIM is not enabled; enable dkim or remove this entry");
+                }
+                else
+                {
+                    chain.Add(new MilterEntry(name, null, appliesTo.Contains("smtpd"), appliesTo.Contains("non_smtpd")));
+                }
+
+                continue;
+            }
+
+            if (socketText is null)
+            {
+                if (item["socket"] is null)
+                {
+                    diagnostics.Error(DiagnosticCode.MissingKey, item.Start, $"milter '{name}' needs a 'socket': {MilterSocket.Expectation}");
+                }
+
+                continue;
+            }
+
+            if (!MilterSocket.TryParse(socketText, out var socket))
+            {
+                continue;
+            }
+
+            var socketAt = item.Find("socket")!.Value.Start;
+            CheckChroot(socket, socketAt, $"postfix.milters.chain '{name}'");
+            if (sockets.TryGetValue(socket, out var other))
+            {
+                diagnostics.Error(DiagnosticCode.DuplicateMilter, socketAt,
+                    $"milter '{name}' uses the same socket as '{other}'; each milter needs its own socket");
+            }
+            else
+            {
+                sockets[socket] = name;
+            }
+
+            chain.Add(new MilterEntry(name, socket, appliesTo.Contains("smtpd"), appliesTo.Contains("non_smtpd")));
+        }
+
+        if (dkim.Enabled && !chain.Any(m => m.IsOpenDkim))
+        {
+            chain.Add(new MilterEntry(MilterEntry.OpenDkimName, null, Smtpd: true, NonSmtpd: true));
+        }
+
+        if (chain.Count == 0 && milters is not null)
+        {
+            foreach (var key in new[] { "default_action", "protocol" }.Select(k => milters.Find(k)).OfType<YamlEntry>())
+            {
+                diagnostics.Warning(DiagnosticCode.MilterSettingsWithoutMilters, key.Key.Start,
+                    $"postfix.milters.{key.Key.Value} has no effect: no milter is configured (DKIM is off and the chain is empty)");
+            }
+        }
+
+        var protocol = ScalarValues.TryInteger(Scalar(milters, "protocol") ?? "6", out var p) ? p : 6;
+        return new MilterPolicy(Scalar(milters, "default_action") ?? "accept", protocol, [.. chain]);
+    }
+
+    private ImmutableArray<PostfixParameter> BindParameters(YamlMapping? parameters, YamlMapping? queue)
+    {
+        var result = new List<PostfixParameter>();
+        foreach (var entry in parameters?.Entries ?? [])
+        {
+            var name = entry.Key.Value;
+            if (!Identifiers.IsParameterName(name) || entry.Value is not YamlScalar { IsNull: false } value)
+            {
+                continue;
+            }
+
+            var stock = StockUcsParameters.Find(name);
+            if (StockUcsParameters.MilterParameters.Contains(name))
+            {
+                diagnostics.Error(DiagnosticCode.ParameterOwnedByPolicy, entry.Key.Start,
+                    $"postfix.parameters.{name} is written from postfix.milters and dkim; set it there instead");
+            }
+            else if (stock is { UcrVariable: null })
+            {
+                diagnostics.Error(DiagnosticCode.ParameterManagedByUcs, entry.Key.Start,
+                    $"postfix.parameters.{name} cannot be set by the policy: {stock.Hint}");
+            }
+            else if (stock is { PolicyKey: not null })
+            {
+                diagnostics.Error(DiagnosticCode.ParameterOwnedByPolicy, entry.Key.Start,
+                    $"postfix.parameters.{name} has its own policy key; use {stock.PolicyKey} instead (it sets the UCR variable {stock.UcrVariable})");
+            }
+            else
+            {
+                result.Add(new PostfixParameter(name, value.Value));
+            }
+        }
+
+        return [.. result.OrderBy(p => p.Name, StringComparer.Ordinal)];
+    }
+
+    private DkimPolicy BindDkim(YamlMapping? dkim, ImmutableArray<DomainPolicy> domains, SourcePosition at)
+    {
+        var hasSelectors = domains.Any(d => d.Dkim is { Selectors.Length: > 0 });
+        var enabled = dkim is null ? hasSelectors : Boolean(dkim, "enabled") ?? true;
+        if (dkim is not null && enabled && !hasSelectors)
+        {
+            diagnostics.Error(DiagnosticCode.DkimWithoutDomains, dkim.Find("enabled")?.Key.Start ?? at,
+                "DKIM is enabled but no domain has a selector; add domains.DOMAIN.dkim.selectors, or set dkim.enabled: false");
+        }
+
+        if (!enabled && hasSelectors)
+        {
+            diagnostics.Warning(DiagnosticCode.DkimDisabledWithSelectors, dkim?.Find("enabled")?.Key.Start ?? at,
+                "dkim.enabled is false: the domains' selectors are kept but nothing is signed");
+        }
+
+        MilterSocket.TryParse(DefaultDkimSocket, out var socket);
+        if (Scalar(dkim, "socket") is { } socketText && MilterSocket.TryParse(socketText, out var parsed))
+        {
+            socket = parsed;
+            CheckChroot(socket, dkim!.Find("socket")!.Value.Start, "dkim.socket");
+        }
+
+        var trusted = Hosts(dkim?["trusted_hosts"]) ?? [new HostPattern("127.0.0.1"), new HostPattern("::1")];
+        var internalHosts = Hosts(dkim?["internal_hosts"]);
+        var oversign = dkim?["oversign_headers"] is { } headers
+            ? [.. Items(headers).OfType<YamlScalar>().Select(s => s.Value).Where(Identifiers.IsHeaderName)]
+            : ImmutableArray.Create("From");
+
+        return new DkimPolicy(
+            enabled,
+            socket,
+            Scalar(dkim, "canonicalization") ?? "relaxed/relaxed",
+            Scalar(dkim, "mode") ?? "sign",
+            trusted,
+            internalHosts,
+            oversign,
+            BindSigningRules(dkim?["signing"], domains));
+    }
+
+    private ImmutableArray<SigningRule> BindSigningRules(YamlNode? signing, ImmutableArray<DomainPolicy> domains)
+    {
+        var rules = new List<SigningRule>();
+        foreach (var item in Items(signing).OfType<YamlMapping>())
+        {
+            var fromText = Scalar(item, "from");
+            if (fromText is not null && SenderPattern.IsCatchAll(fromText))
+            {
+                diagnostics.Error(DiagnosticCode.CatchAllSigning, item.Find("from")!.Value.Start,
+                    $"signing rule from {Text.Quote(fromText)} would sign mail of every domain, including forged and relayed mail; name a domain, e.g. *@example.com");
+                continue;
+            }
+
+            if (fromText is null || !SenderPattern.TryParse(fromText, out var from)
+                || Scalar(item, "domain") is not { } domainText || !DomainName.TryParse(domainText, out var domain)
+                || Scalar(item, "selector") is not { } selector || !DkimSelectorName.IsValid(selector))
+            {
+                continue;
+            }
+
+            var domainAt = item.Find("domain")!.Value.Start;
+            var selectorAt = item.Find("selector")!.Value.Start;
+            var keys = domains.FirstOrDefault(d => d.Name == domain)?.Dkim;
+            if (keys is null)
+            {
+                diagnostics.Error(DiagnosticCode.SigningUnknownDomain, domainAt,
+                    $"signing rule uses domain '{domain}', which has no DKIM selectors; add domains.{domain}.dkim.selectors or use one of: {string.Join(", ", domains.Where(d => d.Dkim is not null).Select(d => d.Name))}");
+                continue;
+            }
+
+            var key = keys.Selectors.FirstOrDefault(s => s.Name == selector);
+            if (key is null)
+            {
+                diagnostics.Error(DiagnosticCode.SigningUnknownSelector, selectorAt,
+                    $"domain '{domain}' has no selector {Text.Quote(selector)}; its selectors are: {string.Join(", ", keys.Selectors.Select(s => s.Name))}");
+                continue;
+            }
+
+            if (key.State != SelectorState.Active)
+            {
+                diagnostics.Error(DiagnosticCode.SigningInactiveSelector, selectorAt,
+                    $"selector '{selector}' of '{domain}' is {key.State.ToString().ToLowerInvariant()}; only active selectors sign (set its state: active once its DNS record is published)");
+                continue;
+            }
+
+            if (!from.IsWithin(domain))
+            {
+                diagnostics.Warning(DiagnosticCode.SigningDomainMismatch, item.Find("from")!.Value.Start,
+                    $"mail from {from.Text} is signed with d={domain}; receivers' DMARC checks need the From domain to align with d=");
+            }
+
+            rules.Add(new SigningRule(from, domain, selector));
+        }
+
+        return [.. rules];
+    }
+
+    private ImmutableArray<DomainPolicy> BindDomains(YamlMapping? domains)
+    {
+        var result = new List<DomainPolicy>();
+        var keyFiles = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in domains?.Entries ?? [])
+        {
+            if (!DomainName.TryParse(entry.Key.Value, out var name) || entry.Value is not YamlMapping domain)
+            {
+                continue;
+            }
+
+            if (result.Any(d => d.Name == name))
+            {
+                diagnostics.Error(DiagnosticCode.DuplicateKey, entry.Key.Start,
+                    $"domain '{name}' is listed twice (domain names are not case-sensitive); list each domain once");
+                continue;
+            }
+
+            result.Add(new DomainPolicy(
+                name,
+                BindDomainDkim(name, domain["dkim"] as YamlMapping, keyFiles),
+                BindSpf(name, domain["spf"] as YamlMapping),
+                BindDmarc(domain["dmarc"] as YamlMapping)));
+        }
+
+        return [.. result.OrderBy(d => d.Name)];
+    }
+
+    private DomainDkim? BindDomainDkim(DomainName domain, YamlMapping? dkim, Dictionary<string, string> keyFiles)
+    {
+        if (dkim is null)
+        {
+            return null;
+        }
+
+        var selectors = new List<DkimSelector>();
+        foreach (var entry in (dkim["selectors"] as YamlMapping)?.Entries ?? [])
+        {
+            var name = entry.Key.Value;
+            if (!DkimSelectorName.IsValid(name))
+            {
+                continue;
+            }
+
+            var selector = entry.Value as YamlMapping;
+            var keyPath = Scalar(selector, "key") ?? $"/etc/opendkim/keys/{domain}/{name}.private";
+            if (!FilePath.IsSafeAbsolute(keyPath))
+            {
+                continue;
+            }
+
+            var label = $"{name}._domainkey.{domain}";
+            if (keyFiles.TryGetValue(keyPath, out var other))
+            {
+                diagnostics.Error(DiagnosticCode.SharedKeyFile, selector?.Find("key")?.Value.Start ?? entry.Key.Start,
+                    $"selectors {other} and {label} share the key file {keyPath}; give each selector its own key");
+            }
+            else
+            {
+                keyFiles.Add(keyPath, label);
+            }
+
+            var state = Scalar(selector, "state") switch
+            {
+                "pending" => SelectorState.Pending,
+                "retired" => SelectorState.Retired,
+                _ => SelectorState.Active,
+            };
+            selectors.Add(new DkimSelector(name, keyPath, state));
+        }
+
+        if (selectors.Count > 0 && selectors.All(s => s.State != SelectorState.Active))
+        {
+            diagnostics.Warning(DiagnosticCode.NoActiveSelector, dkim.Find("selectors")!.Key.Start,
+                $"domain '{domain}' has no active selector, so its mail is not signed; set one selector's state: active once its DNS record is published");
+        }
+
+        return new DomainDkim([.. selectors.OrderBy(s => s.Name, StringComparer.Ordinal)], Boolean(dkim, "subdomains") ?? false);
+    }
+
+    private SpfPolicy? BindSpf(DomainName domain, YamlMapping? spf)
+    {
+        if (spf is null)
+        {
+            return null;
+        }
+
+        var mechanisms = new List<SpfMechanism>();
+        foreach (var text in Items(spf["mechanisms"]).OfType<YamlScalar>())
+        {
+            if (SpfMechanism.TryParse(text.Value, out var mechanism))
+            {
+                mechanisms.Add(mechanism);
+            }
+        }
+
+        var lookups = mechanisms.Count(m => m.QueriesDns);
+        if (lookups > 10)
+        {
+            diagnostics.Error(DiagnosticCode.SpfTooManyLookups, spf.Find("mechanisms")!.Key.Start,
+                $"the SPF record of '{domain}' needs {lookups} DNS lookups (a, mx, include, exists); receivers allow at most 10 and answer PermError beyond; use ip4:/ip6: terms instead of some of them");
+        }
+
+        var all = Scalar(spf, "all") ?? "fail";
+        if (all == "pass")
+        {
+            diagnostics.Error(DiagnosticCode.SpfAllPass, spf.Find("all")!.Value.Start,
+                $"spf.all: pass (+all) lets every host on the internet send mail as '{domain}'; use fail, softfail or neutral");
+        }
+
+        return new SpfPolicy([.. mechanisms], all);
+    }
+
+    private DmarcPolicy? BindDmarc(YamlMapping? dmarc)
+    {
+        if (dmarc is null)
+        {
+            return null;
+        }
+
+        return new DmarcPolicy(
+            Scalar(dmarc, "policy") ?? "none",
+            Scalar(dmarc, "subdomain_policy"),
+            ScalarValues.TryInteger(Scalar(dmarc, "percent") ?? "100", out var percent) ? percent : 100,
+            Strings(dmarc["rua"]),
+            Strings(dmarc["ruf"]),
+            Scalar(dmarc, "adkim") ?? "relaxed",
+            Scalar(dmarc, "aspf") ?? "relaxed");
+    }
+
+    private void CheckChroot(MilterSocket socket, SourcePosition at, string where)
+    {
+        if (socket is UnixMilterSocket unix && !unix.Path.StartsWith(MilterSocket.PostfixChroot, StringComparison.Ordinal))
+        {
+            diagnostics.Error(DiagnosticCode.SocketOutsideChroot, at,
+                $"{where}: the UNIX socket {unix.Path} is outside Postfix's chroot, where smtpd cannot reach it; put it under {MilterSocket.PostfixChroot} (e.g. {MilterSocket.PostfixChroot}opendkim/opendkim.sock) or use HOST:PORT");
+        }
+    }
+
+    private static ImmutableArray<HostPattern>? Hosts(YamlNode? node) =>
+        node is null ? null : [.. Items(node).OfType<YamlScalar>().Select(s => HostPattern.TryParse(s.Value, out var h) ? h : null).OfType<HostPattern>()];
+
+    private static ImmutableArray<string> Strings(YamlNode? node) => [.. Items(node).OfType<YamlScalar>().Select(s => s.Value)];
+
+    private static IEnumerable<YamlNode> Items(YamlNode? node) => node is YamlSequence sequence ? sequence.Items : [];
+
+    private static string? Scalar(YamlMapping? mapping, string key) =>
+        mapping?[key] is YamlScalar { IsNull: false } scalar ? scalar.Value : null;
+
+    private static PostfixDuration? Duration(YamlMapping? mapping, string key) =>
+        Scalar(mapping, key) is { } text && PostfixDuration.TryParse(text, out var duration) ? duration : null;
+
+    private static bool? Boolean(YamlMapping? mapping, string key) =>
+        Scalar(mapping, key) is { } text && ScalarValues.TryBoolean(text, out var value) ? value : null;
+}

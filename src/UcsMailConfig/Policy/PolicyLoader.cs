@@ -1,0 +1,70 @@
+using System.Text;
+using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Policy.Schema;
+using UcsMailConfig.Policy.Syntax;
+
+namespace UcsMailConfig.Policy;
+
+/// <summary>The outcome of loading a policy: the policy when it is valid, and every finding.</summary>
+public sealed record PolicyLoadResult(MailPolicy? Policy, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool IsValid => Policy is not null;
+}
+
+/// <summary>
+/// Load and validate: policy text → YAML tree → shape check → typed model. The single public
+/// entry of the Policy folder. Every finding of one run is returned together; the policy is
+/// returned only when there is no error.
+/// </summary>
+public static class PolicyLoader
+{
+    /// <summary>Larger than any sensible policy (10,000 domains take about 2 MiB) and small enough to refuse a stray log file.</summary>
+    public const int MaxBytes = 32 * 1024 * 1024;
+
+    public static PolicyLoadResult LoadFile(string path)
+    {
+        var length = new FileInfo(path).Length;
+        if (length > MaxBytes)
+        {
+            return new PolicyLoadResult(null,
+                [new Diagnostic(Severity.Error, DiagnosticCode.FileTooLarge, new SourcePosition(1, 1),
+                    $"the policy file has {length} bytes; at most {MaxBytes} are accepted")]);
+        }
+
+        return Load(File.ReadAllBytes(path));
+    }
+
+    public static PolicyLoadResult Load(byte[] content)
+    {
+        string text;
+        try
+        {
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(content);
+        }
+        catch (DecoderFallbackException)
+        {
+            return new PolicyLoadResult(null,
+                [new Diagnostic(Severity.Error, DiagnosticCode.YamlSyntax, new SourcePosition(1, 1),
+                    "the policy file is not valid UTF-8; save it as UTF-8 text")]);
+        }
+
+        return Load(text.TrimStart('\uFEFF'));
+    }
+
+    public static PolicyLoadResult Load(string text)
+    {
+        var diagnostics = new DiagnosticBag();
+        var tree = YamlTreeReader.Read(text, diagnostics);
+        MailPolicy? policy = null;
+        if (tree is not null)
+        {
+            new ShapeChecker(diagnostics).Check(tree, PolicySchema.Root, "");
+            if (tree is YamlMapping root)
+            {
+                policy = new PolicyBinder(diagnostics).Bind(root);
+            }
+        }
+
+        return new PolicyLoadResult(diagnostics.HasErrors ? null : policy, diagnostics.ToSortedList());
+    }
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using UcsMailConfig.Policy.Syntax;
+
+namespace UcsMailConfig.Policy.Schema;
+
+/// <summary>
+/// Checks a YAML tree against a <see cref="Shape"/>: unknown and missing keys, wrong types,
+/// and every single value's syntax. Contract: reports every problem it finds, never stops
+/// at the first, and never throws on bad input. Rules that relate values to each other are
+/// <see cref="PolicyBinder"/>'s.
+/// </summary>
+internal sealed class ShapeChecker(DiagnosticBag diagnostics)
+{
+    public void Check(YamlNode node, Shape shape, string path)
+    {
+        switch (shape)
+        {
+            case ObjectShape obj:
+                CheckObject(node, obj, path);
+                break;
+            case MapShape map:
+                CheckMap(node, map, path);
+                break;
+            case ListShape list:
+                CheckList(node, list, path);
+                break;
+            case ScalarShape scalar:
+                CheckScalar(node, scalar, path);
+                break;
+        }
+    }
+
+    private void CheckObject(YamlNode node, ObjectShape shape, string path)
+    {
+        if (node is not YamlMapping mapping)
+        {
+            WrongType(node, path, "a mapping (key: value lines)");
+            return;
+        }
+
+        foreach (var entry in mapping.Entries)
+        {
+            var property = shape.Properties.FirstOrDefault(p => p.Name == entry.Key.Value);
+            if (property is null)
+            {
+                var names = shape.Properties.Select(p => p.Name).ToList();
+                var suggestion = Suggest(entry.Key.Value, names);
+                diagnostics.Error(DiagnosticCode.UnknownKey, entry.Key.Start,
+                    $"unknown key {Text.Quote(entry.Key.Value)} in {Text.Where(path)}; {(suggestion is null ? "" : $"did you mean '{suggestion}'? ")}valid keys here: {string.Join(", ", names)}");
+                continue;
+            }
+
+            Check(entry.Value, property.Shape, Text.Join(path, property.Name));
+        }
+
+        foreach (var property in shape.Properties.Where(p => p.Required && mapping.Find(p.Name) is null))
+        {
+            diagnostics.Error(DiagnosticCode.MissingKey, mapping.Start,
+                $"{Text.Where(path)} needs the key '{property.Name}': {property.Shape.Description}");
+        }
+    }
+
+    private void CheckMap(YamlNode node, MapShape shape, string path)
+    {
+        if (node is not YamlMapping mapping)
+        {
+            WrongType(node, path, "a mapping (key: value lines)");
+            return;
+        }
+
+        foreach (var entry in mapping.Entries)
+        {
+            CheckScalar(entry.Key, shape.Key, path);
+            Check(entry.Value, shape.Value, Text.Join(path, entry.Key.Value));
+        }
+    }
+
+    private void CheckList(YamlNode node, ListShape shape, string path)
+    {
+        if (node is not YamlSequence sequence)
+        {
+            WrongType(node, path, "a list ('- item' lines or [a, b])");
+            return;
+        }
+
+        var seen = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            var item = sequence.Items[i];
+            Check(item, shape.Item, $"{path}[{i}]");
+            if (shape.UniqueItems && item is YamlScalar scalar)
+            {
+                if (seen.TryGetValue(scalar.Value, out var first))
+                {
+                    diagnostics.Error(DiagnosticCode.DuplicateItem, scalar.Start,
+                        $"{Text.Quote(scalar.Value)} is listed twice in {Text.Where(path)} (first at line {first.Line}); list each item once");
+                }
+                else
+                {
+                    seen.Add(scalar.Value, scalar.Start);
+                }
+            }
+        }
+    }
+
+    private void CheckScalar(YamlNode node, ScalarShape shape, string path)
+    {
+        if (node is not YamlScalar scalar || scalar.IsNull)
+        {
+            WrongType(node, path, Expectation(shape.Kind));
+            return;
+        }
+
+        if (!ValueSafety.Check(scalar, path, diagnostics))
+        {
+            return;
+        }
+
+        var text = scalar.Value;
+        switch (shape.Kind)
+        {
+            case BooleanKind when !ScalarValues.TryBoolean(text, out _):
+                diagnostics.Error(DiagnosticCode.InvalidBoolean, scalar.Start,
+                    $"{Text.Where(path)} must be true or false, not {Text.Quote(text)}");
+                break;
+            case IntegerKind range when !ScalarValues.TryInteger(text, out var number) || number < range.Minimum || number > range.Maximum:
+                diagnostics.Error(range.OutOfRange ?? DiagnosticCode.InvalidInteger, scalar.Start,
+                    $"{Text.Where(path)} must be {Expectation(range)}, not {Text.Quote(text)}");
+                break;
+            case ChoiceKind choice when !choice.Choices.Contains(text):
+                var suggestion = Suggest(text, choice.Choices);
+                diagnostics.Error(DiagnosticCode.InvalidChoice, scalar.Start,
+                    $"{Text.Where(path)} must be one of {string.Join(", ", choice.Choices)}, not {Text.Quote(text)}{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}");
+                break;
+            case FormattedKind formatted when !formatted.Format.IsValid(text):
+                diagnostics.Error(formatted.Format.Code, scalar.Start,
+                    $"{Text.Where(path)}: {Text.Quote(text)} is not valid; expected {formatted.Format.Expectation}");
+                break;
+        }
+    }
+
+    private void WrongType(YamlNode node, string path, string expected) =>
+        diagnostics.Error(DiagnosticCode.WrongType, node.Start, $"{Text.Where(path)} must be {expected}, not {node.KindName}");
+
+    private static string Expectation(ScalarKind kind) => kind switch
+    {
+        BooleanKind => "true or false",
+        IntegerKind { Minimum: var min, Maximum: var max } when min == max => min.ToString(CultureInfo.InvariantCulture),
+        IntegerKind range => $"a whole number from {range.Minimum} to {range.Maximum}",
+        ChoiceKind choice => $"one of {string.Join(", ", choice.Choices)}",
+        FormattedKind formatted => formatted.Format.Expectation,
+        _ => "a single value",
+    };
+
+    /// <summary>The closest name within two edits, to catch typos such as 'maximal_lifetme'.</summary>
+    private static string? Suggest(string typed, IEnumerable<string> names) =>
+        names.Select(n => (Name: n, Distance: EditDistance(typed.ToLowerInvariant(), n)))
+            .Where(c => c.Distance <= Math.Min(2, c.Name.Length / 3 + 1))
+            .OrderBy(c => c.Distance)
+            .Select(c => c.Name)
+            .FirstOrDefault();
+
+    private static int EditDistance(string a, string b)
+    {
+        if (Math.Abs(a.Length - b.Length) > 2 || a.Length > 64)
+        {
+            return int.MaxValue;
+        }
+
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}

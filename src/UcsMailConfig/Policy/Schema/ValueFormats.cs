@@ -1,0 +1,43 @@
+using UcsMailConfig.Policy.Values;
+
+namespace UcsMailConfig.Policy.Schema;
+
+/// <summary>The formatted value kinds a policy uses.</summary>
+public static class ValueFormats
+{
+    public static readonly ValueFormat Duration = new("duration", DiagnosticCode.InvalidDuration, PostfixDuration.Expectation,
+        text => PostfixDuration.TryParse(text, out _), "^[0-9]+[smhdw]?$", MayLookNumeric: true);
+
+    public static readonly ValueFormat Domain = new("domain", DiagnosticCode.InvalidDomain, DomainName.Expectation,
+        text => DomainName.TryParse(text, out _));
+
+    public static readonly ValueFormat Selector = new("selector", DiagnosticCode.InvalidSelector, DkimSelectorName.Expectation,
+        DkimSelectorName.IsValid, "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$", MayLookNumeric: true);
+
+    public static readonly ValueFormat Socket = new("socket", DiagnosticCode.InvalidSocket, MilterSocket.Expectation,
+        text => MilterSocket.TryParse(text, out _));
+
+    public static readonly ValueFormat Host = new("host", DiagnosticCode.InvalidHost, HostPattern.Expectation,
+        text => HostPattern.TryParse(text, out _));
+
+    public static readonly ValueFormat AbsolutePath = new("path", DiagnosticCode.InvalidPath, FilePath.Expectation,
+        FilePath.IsSafeAbsolute, "^/[^\\s:,\"'\\\\#]*[^/]$");
+
+    public static readonly ValueFormat ParameterName = new("postfix-parameter", DiagnosticCode.InvalidParameterName, Identifiers.ParameterNameExpectation,
+        Identifiers.IsParameterName, "^[a-z][a-z0-9_]*$");
+
+    public static readonly ValueFormat HeaderName = new("header", DiagnosticCode.InvalidHeaderName, Identifiers.HeaderNameExpectation,
+        Identifiers.IsHeaderName, "^[A-Za-z][A-Za-z0-9-]*$");
+
+    public static readonly ValueFormat MilterName = new("milter-name", DiagnosticCode.InvalidMilterName, Identifiers.MilterNameExpectation,
+        Identifiers.IsMilterName, "^[a-z0-9][a-z0-9_-]*$");
+
+    public static readonly ValueFormat Sender = new("sender", DiagnosticCode.InvalidSenderPattern, SenderPattern.Expectation,
+        text => SenderPattern.IsCatchAll(text) || SenderPattern.TryParse(text, out _), "^[^@\\s]+@[^@\\s]+$");
+
+    public static readonly ValueFormat Spf = new("spf-mechanism", DiagnosticCode.InvalidSpfMechanism, SpfMechanism.Expectation,
+        text => SpfMechanism.TryParse(text, out _));
+
+    public static readonly ValueFormat DmarcUri = new("dmarc-uri", DiagnosticCode.InvalidReportUri, ReportUri.Expectation,
+        ReportUri.IsValid, "^mailto:");
+}

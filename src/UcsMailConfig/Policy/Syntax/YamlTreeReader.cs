@@ -1,0 +1,142 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace UcsMailConfig.Policy.Syntax;
+
+/// <summary>
+/// Reads policy text into a <see cref="YamlNode"/> tree. Contract: never throws on bad input;
+/// every problem becomes a diagnostic. Rejects what a policy never needs and what makes
+/// values surprising: duplicate keys, anchors and aliases, tags, complex keys, several
+/// documents. Returns null when no usable tree exists.
+/// </summary>
+internal static class YamlTreeReader
+{
+    public static YamlNode? Read(string text, DiagnosticBag diagnostics)
+    {
+        var parser = new Parser(new StringReader(text));
+        try
+        {
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out var end))
+            {
+                diagnostics.Error(DiagnosticCode.EmptyDocument, At(end.Start),
+                    "the policy file is empty; it needs at least 'version: 1'");
+                return null;
+            }
+
+            parser.Consume<DocumentStart>();
+            var root = ReadNode(parser, diagnostics);
+            parser.Consume<DocumentEnd>();
+            if (parser.Accept<DocumentStart>(out var second))
+            {
+                diagnostics.Error(DiagnosticCode.MultipleDocuments, At(second.Start),
+                    "the policy file holds more than one YAML document ('---'); keep one policy per file");
+            }
+
+            if (root is YamlScalar { IsNull: true })
+            {
+                diagnostics.Error(DiagnosticCode.EmptyDocument, root.Start,
+                    "the policy file is empty; it needs at least 'version: 1'");
+                return null;
+            }
+
+            return root;
+        }
+        catch (YamlException e)
+        {
+            diagnostics.Error(DiagnosticCode.YamlSyntax, At(e.Start), $"{Describe(e)}; check indentation, quoting and ':' after each key");
+            return null;
+        }
+    }
+
+    private static YamlNode ReadNode(IParser parser, DiagnosticBag diagnostics)
+    {
+        var current = parser.Current ?? throw new YamlException("unexpected end of input");
+        if (current is AnchorAlias alias)
+        {
+            parser.MoveNext();
+            diagnostics.Error(DiagnosticCode.UnsupportedYamlFeature, At(alias.Start),
+                $"alias '*{alias.Value}' is not supported; write the value out in full");
+            return new YamlScalar(At(alias.Start), "", IsPlain: true);
+        }
+
+        if (current is NodeEvent node)
+        {
+            if (!node.Anchor.IsEmpty)
+            {
+                diagnostics.Error(DiagnosticCode.UnsupportedYamlFeature, At(node.Start),
+                    $"anchor '&{node.Anchor.Value}' is not supported; write each value out in full");
+            }
+
+            if (!node.Tag.IsEmpty && !(node is Scalar && node.Tag.Value == "tag:yaml.org,2002:str"))
+            {
+                diagnostics.Error(DiagnosticCode.UnsupportedYamlFeature, At(node.Start),
+                    $"tag '{node.Tag.Value}' is not supported; remove it (quote a value to keep it as text)");
+            }
+        }
+
+        switch (current)
+        {
+            case Scalar scalar:
+                parser.MoveNext();
+                return new YamlScalar(At(scalar.Start), scalar.Value, scalar.Style == ScalarStyle.Plain && scalar.Tag.IsEmpty);
+            case SequenceStart sequenceStart:
+            {
+                parser.MoveNext();
+                var items = new List<YamlNode>();
+                while (!parser.TryConsume<SequenceEnd>(out _))
+                {
+                    items.Add(ReadNode(parser, diagnostics));
+                }
+
+                return new YamlSequence(At(sequenceStart.Start), items);
+            }
+            case MappingStart mappingStart:
+            {
+                parser.MoveNext();
+                var entries = new List<YamlEntry>();
+                var seen = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
+                while (!parser.TryConsume<MappingEnd>(out _))
+                {
+                    var keyNode = ReadNode(parser, diagnostics);
+                    var value = ReadNode(parser, diagnostics);
+                    if (keyNode is not YamlScalar key)
+                    {
+                        diagnostics.Error(DiagnosticCode.WrongType, keyNode.Start,
+                            $"a key must be a single value, not {keyNode.KindName}");
+                        continue;
+                    }
+
+                    if (seen.TryGetValue(key.Value, out var first))
+                    {
+                        diagnostics.Error(DiagnosticCode.DuplicateKey, key.Start,
+                            $"duplicate key '{key.Value}' (first defined at line {first.Line}); each key may appear once");
+                        continue;
+                    }
+
+                    seen.Add(key.Value, key.Start);
+                    entries.Add(new YamlEntry(key, value));
+                }
+
+                return new YamlMapping(At(mappingStart.Start), entries);
+            }
+            default:
+                throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
+        }
+    }
+
+    private static string Describe(YamlException e)
+    {
+        // YamlDotNet prefixes its messages with the position, which we print ourselves.
+        var message = e.Message;
+        var close = message.IndexOf("): ", StringComparison.Ordinal);
+        if (message.StartsWith('(') && close > 0)
+        {
+            message = message[(close + 3)..];
+        }
+
+        return message.TrimEnd('.');
+    }
+
+    private static SourcePosition At(Mark mark) => new((int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text;
+
+namespace UcsMailConfig.Policy;
+
+/// <summary>
+/// Puts user values into messages safely: quoted, with control characters escaped and
+/// long values cut, so that a message is always one line and cannot move a terminal's cursor.
+/// </summary>
+internal static class Text
+{
+    public static string Quote(string value)
+    {
+        var builder = new StringBuilder("'");
+        foreach (var c in value.Length > 80 ? value[..77] : value)
+        {
+            if (ValueSafety.IsForbidden(c))
+            {
+                builder.Append(c switch
+                {
+                    '\n' => "\\n",
+                    '\r' => "\\r",
+                    '\t' => "\\t",
+                    _ => "\\u" + ((int)c).ToString("X4", CultureInfo.InvariantCulture),
+                });
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.Append(value.Length > 80 ? "...'" : "'").ToString();
+    }
+
+    public static string Where(string path) => path.Length == 0 ? "the top level" : path;
+
+    public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+}

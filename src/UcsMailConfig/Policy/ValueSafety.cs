@@ -1,0 +1,40 @@
+using UcsMailConfig.Policy.Syntax;
+
+namespace UcsMailConfig.Policy;
+
+/// <summary>
+/// The rule that keeps user values from changing the structure of generated files: a value is
+/// one line of printable text, and never contains UCR's template markers (@%@ would be
+/// substituted, @!@ would run Python when UCR commits the template).
+/// </summary>
+internal static class ValueSafety
+{
+    public static bool IsForbidden(char c) =>
+        c < ' ' || c is '\u007F' or '\u2028' or '\u2029' || (c >= '\u0080' && c <= '\u009F');
+
+    private static readonly System.Buffers.SearchValues<char> Forbidden = System.Buffers.SearchValues.Create(
+        Enumerable.Range(0, 0x2030).Select(i => (char)i).Where(IsForbidden).ToArray());
+
+    /// <summary>Reports and returns false when <paramref name="scalar"/> is unsafe.</summary>
+    public static bool Check(YamlScalar scalar, string path, DiagnosticBag diagnostics)
+    {
+        var text = scalar.Value;
+        var bad = text.AsSpan().IndexOfAny(Forbidden);
+
+        if (bad >= 0)
+        {
+            diagnostics.Error(DiagnosticCode.ControlCharacter, scalar.Start,
+                $"{Text.Where(path)}: value {Text.Quote(text)} contains the control character U+{(int)text[bad]:X4}; a value must be one line of printable text (use a plain or quoted single-line value, not a '|' block)");
+            return false;
+        }
+
+        if (text.Contains("@%@", StringComparison.Ordinal) || text.Contains("@!@", StringComparison.Ordinal))
+        {
+            diagnostics.Error(DiagnosticCode.TemplateMarker, scalar.Start,
+                $"{Text.Where(path)}: value {Text.Quote(text)} contains a UCR template marker (@%@ or @!@), which UCR would substitute or execute; remove it");
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,22 @@
+namespace UcsMailConfig.Policy.Values;
+
+/// <summary>
+/// A DKIM selector: one or more DNS labels that stand before <c>._domainkey.DOMAIN</c>.
+/// Date-named selectors such as <c>03122017</c> or <c>20261128</c> are common and valid.
+/// </summary>
+public static class DkimSelectorName
+{
+    public const string Expectation = "one or more DNS labels of letters, digits and '-' (1-63 characters each), e.g. 20261128 or mail-2026";
+
+    public static bool IsValid(string text)
+    {
+        if (text.Length is 0 or > 63 * 2)
+        {
+            return false;
+        }
+
+        return text.Split('.').All(label =>
+            label.Length is >= 1 and <= 63 && label[0] != '-' && label[^1] != '-'
+            && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'));
+    }
+}

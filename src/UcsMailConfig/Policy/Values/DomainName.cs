@@ -1,0 +1,47 @@
+namespace UcsMailConfig.Policy.Values;
+
+/// <summary>
+/// A fully qualified DNS domain name in ASCII (IDNs in their xn-- form), stored in lower case.
+/// At least two labels: a mail domain is never a bare host name.
+/// </summary>
+public sealed record DomainName(string Value) : IComparable<DomainName>
+{
+    public const string Expectation = "a fully qualified domain name such as example.com (letters, digits and '-', labels of 1-63 characters, no trailing dot; internationalised names in xn-- form)";
+
+    public static bool TryParse(string text, out DomainName domain)
+    {
+        domain = null!;
+        if (!IsValidName(text, minLabels: 2))
+        {
+            return false;
+        }
+
+        domain = new DomainName(text.ToLowerInvariant());
+        return true;
+    }
+
+    /// <summary>
+    /// True for a DNS name made of letter-digit-hyphen labels. Service names such as
+    /// <c>_spf.example.com</c> need <paramref name="allowUnderscore"/>; host and mail domains do not.
+    /// </summary>
+    internal static bool IsValidName(string text, int minLabels, bool allowUnderscore = false)
+    {
+        if (text.Length is 0 or > 253)
+        {
+            return false;
+        }
+
+        var labels = text.Split('.');
+        return labels.Length >= minLabels && labels.All(label => IsValidLabel(label, allowUnderscore))
+            && !labels[^1].All(char.IsAsciiDigit); // a numeric last label is an IP address, not a name
+    }
+
+    private static bool IsValidLabel(string label, bool allowUnderscore) =>
+        label.Length is >= 1 and <= 63
+        && label[0] != '-' && label[^1] != '-'
+        && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-' || (allowUnderscore && c == '_'));
+
+    public int CompareTo(DomainName? other) => string.CompareOrdinal(Value, other?.Value);
+
+    public override string ToString() => Value;
+}

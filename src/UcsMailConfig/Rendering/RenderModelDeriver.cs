@@ -1,0 +1,172 @@
+using System.Collections.Immutable;
+using UcsMailConfig.Policy;
+using UcsMailConfig.Policy.Model;
+
+namespace UcsMailConfig.Rendering;
+
+/// <summary>
+/// Derive: turns a <see cref="MailPolicy"/> into the <see cref="RenderModel"/> the templates
+/// print. Every decision about generated content lives here, where it is tested, and none in
+/// the templates. Pure and deterministic: the same policy always gives the same model.
+/// </summary>
+public static class RenderModelDeriver
+{
+    public static RenderModel Derive(MailPolicy policy)
+    {
+        var mainCf = MainCfSections(policy);
+        var openDkim = policy.Dkim.Enabled ? OpenDkim(policy) : null;
+
+        var templates = new List<string>();
+        var info = new List<InfoStanza>();
+        if (mainCf.Length > 0)
+        {
+            templates.Add(TemplateCatalog.MainCfFragment);
+            info.Add(Stanza(("Type", "subfile"), ("Multifile", "etc/postfix/main.cf"), ("Subfile", TemplateCatalog.UcrPath(TemplateCatalog.MainCfFragment))));
+        }
+
+        if (openDkim is not null)
+        {
+            var tables = new List<string> { TemplateCatalog.OpenDkimConf, TemplateCatalog.KeyTable, TemplateCatalog.SigningTable, TemplateCatalog.TrustedHosts };
+            if (openDkim.InternalHosts is not null)
+            {
+                tables.Add(TemplateCatalog.InternalHosts);
+            }
+
+            templates.AddRange(tables);
+            info.AddRange(tables.Select(t =>
+                Stanza(("Type", "file"), ("File", TemplateCatalog.UcrPath(t)), ("User", "root"), ("Group", "root"), ("Mode", "0644"))));
+        }
+
+        if (info.Count > 0)
+        {
+            templates.Add(TemplateCatalog.Info);
+        }
+
+        templates.Add(TemplateCatalog.UcrVariables);
+        return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy), [.. info]);
+    }
+
+    private static ImmutableArray<MainCfSection> MainCfSections(MailPolicy policy)
+    {
+        var sections = new List<MainCfSection>();
+        var milters = policy.Postfix.Milters;
+        if (milters.Chain.Length > 0)
+        {
+            var settings = new List<PostfixSetting>
+            {
+                new("milter_default_action", milters.DefaultAction),
+                new("milter_protocol", milters.Protocol.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            };
+            AddMilterList(settings, "smtpd_milters", milters.Chain.Where(m => m.Smtpd), policy.Dkim);
+            AddMilterList(settings, "non_smtpd_milters", milters.Chain.Where(m => m.NonSmtpd), policy.Dkim);
+            sections.Add(new MainCfSection("milters, in order (postfix.milters, dkim.socket)", [.. settings]));
+        }
+
+        var extra = policy.Postfix.Parameters.Where(p => StockUcsParameters.Find(p.Name) is null).ToList();
+        if (extra.Count > 0)
+        {
+            sections.Add(new MainCfSection("further parameters (postfix.parameters)", [.. extra.Select(p => new PostfixSetting(p.Name, p.Value))]));
+        }
+
+        return [.. sections];
+    }
+
+    private static void AddMilterList(List<PostfixSetting> settings, string parameter, IEnumerable<MilterEntry> milters, DkimPolicy dkim)
+    {
+        var sockets = milters.Select(m => MilterSocketSyntax.ForPostfix(m.Socket ?? dkim.Socket)).ToList();
+        if (sockets.Count > 0)
+        {
+            settings.Add(new PostfixSetting(parameter, string.Join(", ", sockets)));
+        }
+    }
+
+    private static OpenDkimConfig OpenDkim(MailPolicy policy)
+    {
+        var dkim = policy.Dkim;
+        var keyTable = new List<KeyTableRow>();
+        var signingTable = new List<SigningTableRow>();
+        foreach (var domain in policy.Domains.Where(d => d.Dkim is not null))
+        {
+            foreach (var selector in domain.Dkim!.Selectors.Where(s => s.State == SelectorState.Active))
+            {
+                var keyName = KeyName(domain.Name.Value, selector.Name);
+                keyTable.Add(new KeyTableRow(keyName, domain.Name.Value, selector.Name, selector.KeyPath));
+                signingTable.Add(new SigningTableRow($"*@{domain.Name}", keyName));
+                if (domain.Dkim.Subdomains)
+                {
+                    signingTable.Add(new SigningTableRow($"*@*.{domain.Name}", keyName));
+                }
+            }
+        }
+
+        signingTable.AddRange(dkim.Signing.Select(rule => new SigningTableRow(rule.From.Text, KeyName(rule.Domain.Value, rule.Selector))));
+
+        // refile: OpenDKIM uses the first matching line unless MultipleSignatures is on, so the
+        // most specific patterns come first: exact senders, then whole domains, then wildcard subdomains.
+        var orderedSigning = signingTable.Distinct()
+            .OrderBy(r => r.Pattern.StartsWith("*@*.", StringComparison.Ordinal) ? 2 : r.Pattern.StartsWith("*@", StringComparison.Ordinal) ? 1 : 0)
+            .ThenBy(r => r.Pattern, StringComparer.Ordinal)
+            .ThenBy(r => r.KeyName, StringComparer.Ordinal)
+            .ToImmutableArray();
+        var multiple = orderedSigning.GroupBy(r => r.Pattern).Any(g => g.Count() > 1);
+
+        var trustedPath = "/" + TemplateCatalog.UcrPath(TemplateCatalog.TrustedHosts);
+        var settings = new List<ConfigSetting>
+        {
+            new("Syslog", "yes"),
+            new("SyslogSuccess", "yes"),
+            new("LogWhy", "yes"),
+            new("UserID", "opendkim"),
+            new("UMask", "007"),
+            new("PidFile", "/run/opendkim/opendkim.pid"),
+            new("Socket", MilterSocketSyntax.ForOpenDkim(dkim.Socket)),
+            new("Mode", dkim.Mode switch { "verify" => "v", "sign-and-verify" => "sv", _ => "s" }),
+            new("Canonicalization", dkim.Canonicalization),
+        };
+        if (dkim.OversignHeaders.Length > 0)
+        {
+            settings.Add(new("OversignHeaders", string.Join(",", dkim.OversignHeaders)));
+        }
+
+        settings.Add(new("MultipleSignatures", multiple ? "yes" : "no"));
+        settings.Add(new("KeyTable", "/" + TemplateCatalog.UcrPath(TemplateCatalog.KeyTable)));
+        settings.Add(new("SigningTable", "refile:/" + TemplateCatalog.UcrPath(TemplateCatalog.SigningTable)));
+        settings.Add(new("ExternalIgnoreList", trustedPath));
+        settings.Add(new("InternalHosts", dkim.InternalHosts is null ? trustedPath : "/" + TemplateCatalog.UcrPath(TemplateCatalog.InternalHosts)));
+
+        return new OpenDkimConfig(
+            [.. settings],
+            [.. keyTable.OrderBy(r => r.KeyName, StringComparer.Ordinal)],
+            orderedSigning,
+            [.. dkim.TrustedHosts.Select(h => h.Text)],
+            dkim.InternalHosts?.Select(h => h.Text).ToImmutableArray());
+    }
+
+    private static ImmutableArray<UcrVariableSetting> UcrVariables(MailPolicy policy)
+    {
+        var queue = policy.Postfix.Queue;
+        var settings = new List<UcrVariableSetting>();
+        void Add(string parameter, string? value)
+        {
+            if (value is not null)
+            {
+                settings.Add(new UcrVariableSetting(StockUcsParameters.Find(parameter)!.UcrVariable!, value));
+            }
+        }
+
+        Add("maximal_queue_lifetime", queue.MaximalLifetime?.Text);
+        Add("bounce_queue_lifetime", queue.BounceLifetime?.Text);
+        Add("delay_warning_time", queue.DelayWarning?.Text);
+        foreach (var parameter in policy.Postfix.Parameters.Where(p => StockUcsParameters.Find(p.Name) is not null))
+        {
+            Add(parameter.Name, parameter.Value);
+        }
+
+        return [.. settings.OrderBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    private static string KeyName(string domain, string selector) => $"{selector}._domainkey.{domain}";
+
+    private static InfoStanza Stanza(params (string Key, string Value)[] fields) =>
+        new([.. fields.Select(f => new InfoField(f.Key, f.Value))]);
+}

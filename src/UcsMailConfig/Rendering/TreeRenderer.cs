@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using System.Text;
+using Scriban;
+using Scriban.Runtime;
+
+namespace UcsMailConfig.Rendering;
+
+/// <summary>
+/// Render: prints a <see cref="RenderModel"/> through the Scriban templates. Strict: an unknown
+/// variable or member fails, so a template typo fails the tests. User values are only ever
+/// printed, never evaluated: <c>object.eval</c> and <c>object.eval_template</c> are removed.
+/// Output is LF-only UTF-8 without a BOM.
+/// </summary>
+public static class TreeRenderer
+{
+    private static readonly UnixFileMode ReadableFile =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private static readonly ConcurrentTemplates Parsed = new();
+
+    public static RenderedTree Render(RenderModel model)
+    {
+        var globals = ScriptGlobals.From(model);
+        var files = ImmutableSortedDictionary.CreateBuilder<string, RenderedFile>(StringComparer.Ordinal);
+        foreach (var name in model.Templates)
+        {
+            var text = Render(Parsed.Get(name), globals);
+            var path = TemplateCatalog.OutputPath(name);
+            files.Add(path, new RenderedFile(path, Encoding.UTF8.GetBytes(text), ReadableFile));
+        }
+
+        return new RenderedTree(files.ToImmutable());
+    }
+
+    private static string Render(Template template, ScriptObject globals)
+    {
+        var context = new TemplateContext
+        {
+            StrictVariables = true,
+            EnableRelaxedMemberAccess = false,
+            LoopLimit = int.MaxValue,
+            NewLine = "\n",
+        };
+        var objectFunctions = (ScriptObject)context.BuiltinObject["object"]!;
+        objectFunctions.Remove("eval");
+        objectFunctions.Remove("eval_template");
+        context.PushGlobal(globals);
+        return template.Render(context).Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+
+    /// <summary>Templates are parsed once per process; parsing fails loudly with the template's name and position.</summary>
+    private sealed class ConcurrentTemplates
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Template> _cache = new(StringComparer.Ordinal);
+
+        public Template Get(string name) => _cache.GetOrAdd(name, static n =>
+        {
+            var template = Template.Parse(TemplateCatalog.Source(n), $"templates/{n}.sbn");
+            return template.HasErrors
+                ? throw new InvalidOperationException($"template error: {string.Join("; ", template.Messages)}")
+                : template;
+        });
+    }
+}

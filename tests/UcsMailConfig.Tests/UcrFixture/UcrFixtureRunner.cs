@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace UcsMailConfig.Tests.UcrFixture;
+
+/// <summary>Outcome of one run of the ucr test fixture.</summary>
+public sealed record UcrResult(int ExitCode, string StdOut, string StdErr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{StdOut}\nstderr:\n{StdErr}";
+}
+
+/// <summary>
+/// Runs tests/fixtures/ucr/ucr, the stand-in for UCS's <c>ucr</c>, against a private root directory.
+/// </summary>
+public static class UcrFixtureRunner
+{
+    public const string InvocationLog = "var/log/ucr-fixture.log";
+
+    private static readonly Lazy<string> LazyScriptPath = new(LocateScript);
+
+    public static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Absolute path of the fixture script, usable as the configured ucr program.</summary>
+    public static string ScriptPath => LazyScriptPath.Value;
+
+    public static UcrResult Run(string root, params string[] args) =>
+        RunWithEnvironment(new Dictionary<string, string?> { ["UCR_ROOT"] = root }, args);
+
+    /// <summary>
+    /// Runs the fixture with exactly the given fixture variables (UCR_ROOT, UCR_FIXTURE_FAIL):
+    /// values inherited from the test process are removed first so a stray export cannot leak in.
+    /// </summary>
+    public static UcrResult RunWithEnvironment(
+        IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var startInfo = new ProcessStartInfo(ScriptPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        startInfo.Environment.Remove("UCR_ROOT");
+        startInfo.Environment.Remove("UCR_FIXTURE_FAIL");
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        using var process = Process.Start(startInfo)
+            ?? throw new InvalidOperationException($"could not start {ScriptPath}");
+        process.StandardInput.Close();
+        // Both streams are drained concurrently; reading one to the end first can deadlock.
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"ucr fixture {string.Join(' ', args)} did not finish within {Timeout}");
+        }
+
+        process.WaitForExit();
+        return new UcrResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+    }
+
+    /// <summary>The argument lists of all fixture invocations under <paramref name="root"/>, oldest first.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> ReadInvocations(string root)
+    {
+        var log = Path.Combine(root, InvocationLog);
+        if (!File.Exists(log))
+        {
+            return [];
+        }
+
+        return File.ReadAllLines(log)
+            .Select(line => (IReadOnlyList<string>)(JsonSerializer.Deserialize<string[]>(line)
+                ?? throw new InvalidDataException($"bad line in {log}: {line}")))
+            .ToList();
+    }
+
+    private static string LocateScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "UcsMailConfig.sln")))
+            {
+                var script = Path.Combine(dir.FullName, "tests", "fixtures", "ucr", "ucr");
+                return File.Exists(script)
+                    ? script
+                    : throw new FileNotFoundException("ucr fixture script is missing", script);
+            }
+        }
+
+        throw new DirectoryNotFoundException(
+            $"no directory containing UcsMailConfig.sln above {AppContext.BaseDirectory}");
+    }
+}
