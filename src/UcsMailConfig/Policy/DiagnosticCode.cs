@@ -14,12 +14,11 @@ public sealed record DiagnosticCode(string Id, string Title)
     public static readonly DiagnosticCode MissingKey = new("UMC005", "required key missing");
     public static readonly DiagnosticCode ControlCharacter = new("UMC006", "control character in value");
     public static readonly DiagnosticCode UnsupportedVersion = new("UMC007", "unsupported policy version");
-    public static readonly DiagnosticCode UnsupportedYamlFeature = new("UMC008", "unsupported YAML feature");
+    public static readonly DiagnosticCode UnsupportedYamlFeature = new("UMC008", "unsupported YAML feature (anchor, alias, tag, deep nesting)");
     public static readonly DiagnosticCode EmptyDocument = new("UMC009", "empty policy");
     public static readonly DiagnosticCode MultipleDocuments = new("UMC010", "more than one YAML document");
     public static readonly DiagnosticCode TemplateMarker = new("UMC011", "UCR template marker in value");
     public static readonly DiagnosticCode FileTooLarge = new("UMC012", "policy file too large");
-    public static readonly DiagnosticCode EmptyValue = new("UMC013", "empty value");
 
     // One value, checked on its own.
     public static readonly DiagnosticCode InvalidDuration = new("UMC020", "invalid duration");

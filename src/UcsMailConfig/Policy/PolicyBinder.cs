@@ -186,14 +186,16 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
     private DkimPolicy BindDkim(YamlMapping? dkim, ImmutableArray<DomainPolicy> domains, SourcePosition at)
     {
         var hasSelectors = domains.Any(d => d.Dkim is { Selectors.Length: > 0 });
-        var enabled = dkim is null ? hasSelectors : Boolean(dkim, "enabled") ?? true;
-        if (dkim is not null && enabled && !hasSelectors)
+        // An unreadable 'enabled' was reported already; judging the rest by it would report twice.
+        var enabledReadable = dkim?.Find("enabled") is null || Boolean(dkim, "enabled") is not null;
+        var enabled = dkim is null ? hasSelectors : dkim.Find("enabled") is null || (Boolean(dkim, "enabled") ?? hasSelectors);
+        if (dkim is not null && enabledReadable && enabled && !hasSelectors)
         {
             diagnostics.Error(DiagnosticCode.DkimWithoutDomains, dkim.Find("enabled")?.Key.Start ?? at,
                 "DKIM is enabled but no domain has a selector; add domains.DOMAIN.dkim.selectors, or set dkim.enabled: false");
         }
 
-        if (!enabled && hasSelectors)
+        if (enabledReadable && !enabled && hasSelectors)
         {
             diagnostics.Warning(DiagnosticCode.DkimDisabledWithSelectors, dkim?.Find("enabled")?.Key.Start ?? at,
                 "dkim.enabled is false: the domains' selectors are kept but nothing is signed");
@@ -321,6 +323,13 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
             var name = entry.Key.Value;
             if (!DkimSelectorName.IsValid(name))
             {
+                continue;
+            }
+
+            if (selectors.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                diagnostics.Error(DiagnosticCode.DuplicateKey, entry.Key.Start,
+                    $"selector '{name}' of '{domain}' is listed twice (DNS names are not case-sensitive); list each selector once");
                 continue;
             }
 

@@ -9,10 +9,13 @@ namespace UcsMailConfig.Policy;
 /// </summary>
 internal static class Text
 {
-    public static string Quote(string value)
+    public static string Quote(string value) => $"'{Escape(value.Length > 80 ? value[..77] + "..." : value)}'";
+
+    /// <summary>The value with every forbidden character written as an escape, e.g. \n or \u001B.</summary>
+    public static string Escape(string value)
     {
-        var builder = new StringBuilder("'");
-        foreach (var c in value.Length > 80 ? value[..77] : value)
+        var builder = new StringBuilder();
+        foreach (var c in value)
         {
             if (ValueSafety.IsForbidden(c))
             {
@@ -30,10 +33,11 @@ internal static class Text
             }
         }
 
-        return builder.Append(value.Length > 80 ? "...'" : "'").ToString();
+        return builder.ToString();
     }
 
-    public static string Where(string path) => path.Length == 0 ? "the top level" : path;
+    /// <summary>A dotted key path for messages; escaped, because map keys are user values.</summary>
+    public static string Where(string path) => path.Length == 0 ? "the top level" : Escape(path);
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 }

@@ -9,11 +9,17 @@ namespace UcsMailConfig.Policy;
 /// </summary>
 internal static class ValueSafety
 {
+    /// <summary>
+    /// Control characters, line and paragraph separators, and invisible format characters
+    /// (bidi overrides, zero-width spaces, BOM) that would make a value read differently
+    /// from what it is.
+    /// </summary>
     public static bool IsForbidden(char c) =>
-        c < ' ' || c is '\u007F' or '\u2028' or '\u2029' || (c >= '\u0080' && c <= '\u009F');
+        c < ' ' || c is '\u007F' or '\u2028' or '\u2029' || (c >= '\u0080' && c <= '\u009F')
+        || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
     private static readonly System.Buffers.SearchValues<char> Forbidden = System.Buffers.SearchValues.Create(
-        Enumerable.Range(0, 0x2030).Select(i => (char)i).Where(IsForbidden).ToArray());
+        Enumerable.Range(0, 0x10000).Select(i => (char)i).Where(IsForbidden).ToArray());
 
     /// <summary>Reports and returns false when <paramref name="scalar"/> is unsafe.</summary>
     public static bool Check(YamlScalar scalar, string path, DiagnosticBag diagnostics)
@@ -24,7 +30,7 @@ internal static class ValueSafety
         if (bad >= 0)
         {
             diagnostics.Error(DiagnosticCode.ControlCharacter, scalar.Start,
-                $"{Text.Where(path)}: value {Text.Quote(text)} contains the control character U+{(int)text[bad]:X4}; a value must be one line of printable text (use a plain or quoted single-line value, not a '|' block)");
+                $"{Text.Where(path)}: value {Text.Quote(text)} contains the control or invisible character U+{(int)text[bad]:X4}; a value must be one line of visible text (use a plain or quoted single-line value, not a '|' block)");
             return false;
         }
 

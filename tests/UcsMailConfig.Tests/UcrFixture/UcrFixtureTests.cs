@@ -350,11 +350,26 @@ public sealed class UcrFixtureTests : IDisposable
         File.WriteAllText(Rooted("etc/opendkim.conf"), "package original\n");
 
         AssertSuccess(Ucr("register", "ours"));
-        AssertSuccess(Ucr("register", "ours"));
+        var second = Ucr("register", "ours");
 
+        AssertSuccess(second);
+        Assert.Equal("", second.StdErr);
         Assert.Equal("package original\n", ReadRooted("etc/opendkim.conf.debian"));
         Assert.Equal("generated\n", ReadRooted("etc/opendkim.conf"));
         Assert.Equal("/etc/opendkim.conf\n", ReadRooted("var/lib/ucr-fixture/diversions"));
+    }
+
+    [Fact]
+    public void Register_WhenGenerationFails_LeavesACopyOfTheOriginalInPlace()
+    {
+        WriteFileTemplate("etc/opendkim.conf", "@!@\nprint('x')\n@!@\n", info: "ours");
+        File.WriteAllText(Rooted("etc/opendkim.conf"), "package original\n");
+
+        var result = Ucr("register", "ours");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("package original\n", ReadRooted("etc/opendkim.conf.debian"));
+        Assert.Equal("package original\n", ReadRooted("etc/opendkim.conf"));
     }
 
     [Fact]

@@ -13,6 +13,11 @@ internal sealed class ShapeChecker(DiagnosticBag diagnostics)
 {
     public void Check(YamlNode node, Shape shape, string path)
     {
+        if (node is YamlRejected)
+        {
+            return;
+        }
+
         switch (shape)
         {
             case ObjectShape obj:
@@ -105,6 +110,11 @@ internal sealed class ShapeChecker(DiagnosticBag diagnostics)
 
     private void CheckScalar(YamlNode node, ScalarShape shape, string path)
     {
+        if (node is YamlRejected)
+        {
+            return;
+        }
+
         if (node is not YamlScalar scalar || scalar.IsNull)
         {
             WrongType(node, path, Expectation(shape.Kind));

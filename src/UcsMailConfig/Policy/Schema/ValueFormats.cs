@@ -24,7 +24,7 @@ public static class ValueFormats
         FilePath.IsSafeAbsolute, "^/[^\\s:,\"'\\\\#]*[^/]$");
 
     public static readonly ValueFormat ParameterName = new("postfix-parameter", DiagnosticCode.InvalidParameterName, Identifiers.ParameterNameExpectation,
-        Identifiers.IsParameterName, "^[a-z][a-z0-9_]*$");
+        Identifiers.IsParameterName, "^[a-z][A-Za-z0-9_]*$");
 
     public static readonly ValueFormat HeaderName = new("header", DiagnosticCode.InvalidHeaderName, Identifiers.HeaderNameExpectation,
         Identifiers.IsHeaderName, "^[A-Za-z][A-Za-z0-9-]*$");

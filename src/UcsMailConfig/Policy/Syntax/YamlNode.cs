@@ -32,3 +32,9 @@ internal sealed record YamlSequence(SourcePosition Start, IReadOnlyList<YamlNode
 {
     public override string KindName => "a list";
 }
+
+/// <summary>A node that was already reported as unusable (an alias, too deep); checks skip it silently.</summary>
+internal sealed record YamlRejected(SourcePosition Start) : YamlNode(Start)
+{
+    public override string KindName => "a rejected value";
+}

@@ -11,6 +11,9 @@ namespace UcsMailConfig.Policy.Syntax;
 /// </summary>
 internal static class YamlTreeReader
 {
+    /// <summary>A policy needs about eight levels; the limit keeps hostile input from exhausting the stack.</summary>
+    public const int MaxDepth = 32;
+
     public static YamlNode? Read(string text, DiagnosticBag diagnostics)
     {
         var parser = new Parser(new StringReader(text));
@@ -19,13 +22,13 @@ internal static class YamlTreeReader
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out var end))
             {
-                diagnostics.Error(DiagnosticCode.EmptyDocument, At(end.Start),
+                diagnostics.Error(DiagnosticCode.EmptyDocument, new SourcePosition(1, 1),
                     "the policy file is empty; it needs at least 'version: 1'");
                 return null;
             }
 
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, diagnostics);
+            var root = ReadNode(parser, diagnostics, depth: 0);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
             {
@@ -35,7 +38,7 @@ internal static class YamlTreeReader
 
             if (root is YamlScalar { IsNull: true })
             {
-                diagnostics.Error(DiagnosticCode.EmptyDocument, root.Start,
+                diagnostics.Error(DiagnosticCode.EmptyDocument, new SourcePosition(1, 1),
                     "the policy file is empty; it needs at least 'version: 1'");
                 return null;
             }
@@ -49,15 +52,23 @@ internal static class YamlTreeReader
         }
     }
 
-    private static YamlNode ReadNode(IParser parser, DiagnosticBag diagnostics)
+    private static YamlNode ReadNode(IParser parser, DiagnosticBag diagnostics, int depth)
     {
         var current = parser.Current ?? throw new YamlException("unexpected end of input");
         if (current is AnchorAlias alias)
         {
             parser.MoveNext();
             diagnostics.Error(DiagnosticCode.UnsupportedYamlFeature, At(alias.Start),
-                $"alias '*{alias.Value}' is not supported; write the value out in full");
-            return new YamlScalar(At(alias.Start), "", IsPlain: true);
+                $"alias {Text.Quote("*" + alias.Value)} is not supported; write the value out in full");
+            return new YamlRejected(At(alias.Start));
+        }
+
+        if (depth > MaxDepth && current is SequenceStart or MappingStart)
+        {
+            diagnostics.Error(DiagnosticCode.UnsupportedYamlFeature, At(current.Start),
+                $"the policy nests deeper than {MaxDepth} levels; no valid policy does");
+            parser.SkipThisAndNestedEvents();
+            return new YamlRejected(At(current.Start));
         }
 
         if (current is NodeEvent node)
@@ -65,13 +76,13 @@ internal static class YamlTreeReader
             if (!node.Anchor.IsEmpty)
             {
                 diagnostics.Error(DiagnosticCode.UnsupportedYamlFeature, At(node.Start),
-                    $"anchor '&{node.Anchor.Value}' is not supported; write each value out in full");
+                    $"anchor {Text.Quote("&" + node.Anchor.Value)} is not supported; write each value out in full");
             }
 
             if (!node.Tag.IsEmpty && !(node is Scalar && node.Tag.Value == "tag:yaml.org,2002:str"))
             {
                 diagnostics.Error(DiagnosticCode.UnsupportedYamlFeature, At(node.Start),
-                    $"tag '{node.Tag.Value}' is not supported; remove it (quote a value to keep it as text)");
+                    $"tag {Text.Quote(node.Tag.Value)} is not supported; remove it (quote a value to keep it as text)");
             }
         }
 
@@ -86,7 +97,7 @@ internal static class YamlTreeReader
                 var items = new List<YamlNode>();
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    items.Add(ReadNode(parser, diagnostics));
+                    items.Add(ReadNode(parser, diagnostics, depth + 1));
                 }
 
                 return new YamlSequence(At(sequenceStart.Start), items);
@@ -98,8 +109,13 @@ internal static class YamlTreeReader
                 var seen = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    var keyNode = ReadNode(parser, diagnostics);
-                    var value = ReadNode(parser, diagnostics);
+                    var keyNode = ReadNode(parser, diagnostics, depth + 1);
+                    var value = ReadNode(parser, diagnostics, depth + 1);
+                    if (keyNode is YamlRejected)
+                    {
+                        continue;
+                    }
+
                     if (keyNode is not YamlScalar key)
                     {
                         diagnostics.Error(DiagnosticCode.WrongType, keyNode.Start,
@@ -110,7 +126,7 @@ internal static class YamlTreeReader
                     if (seen.TryGetValue(key.Value, out var first))
                     {
                         diagnostics.Error(DiagnosticCode.DuplicateKey, key.Start,
-                            $"duplicate key '{key.Value}' (first defined at line {first.Line}); each key may appear once");
+                            $"duplicate key {Text.Quote(key.Value)} (first defined at line {first.Line}); each key may appear once");
                         continue;
                     }
 

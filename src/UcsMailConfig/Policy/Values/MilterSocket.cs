@@ -64,14 +64,14 @@ public abstract record MilterSocket
                 return false;
             }
 
-            socket = new TcpMilterSocket(v6.ToString(), port, IsIPv6: true);
+            socket = new TcpMilterSocket(v6.ToString(), port, TcpHostKind.IPv6);
             return true;
         }
 
         if (IPAddress.TryParse(host, out var v4) && v4.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
             && host.Count(c => c == '.') == 3)
         {
-            socket = new TcpMilterSocket(v4.ToString(), port, IsIPv6: false);
+            socket = new TcpMilterSocket(v4.ToString(), port, TcpHostKind.IPv4);
             return true;
         }
 
@@ -80,13 +80,20 @@ public abstract record MilterSocket
             return false;
         }
 
-        socket = new TcpMilterSocket(host.ToLowerInvariant(), port, IsIPv6: false);
+        socket = new TcpMilterSocket(host.ToLowerInvariant(), port, TcpHostKind.Name);
         return true;
     }
 }
 
 /// <summary>A TCP milter socket; <see cref="Host"/> is a name or an address without brackets.</summary>
-public sealed record TcpMilterSocket(string Host, int Port, bool IsIPv6) : MilterSocket;
+public sealed record TcpMilterSocket(string Host, int Port, TcpHostKind Kind) : MilterSocket;
+
+public enum TcpHostKind
+{
+    Name,
+    IPv4,
+    IPv6,
+}
 
 /// <summary>A UNIX-domain milter socket at an absolute path as the milter itself sees it.</summary>
 public sealed record UnixMilterSocket(string Path) : MilterSocket;

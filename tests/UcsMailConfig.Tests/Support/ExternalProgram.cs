@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace UcsMailConfig.Tests.Support;
+
+/// <summary>Result of running a real program (postconf, opendkim, ...).</summary>
+public sealed record ProgramResult(int ExitCode, string StdOut, string StdErr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{StdOut}\nstderr:\n{StdErr}";
+}
+
+/// <summary>Runs installed programs with an argument list and a timeout, for tests against the real tools.</summary>
+public static class ExternalProgram
+{
+    public static ProgramResult Run(string program, IEnumerable<string> args, TimeSpan? timeout = null)
+    {
+        var startInfo = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {program}");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} did not finish in time");
+        }
+
+        return new ProgramResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>The absolute path of a program from PATH or the sbin folders (postconf lives in /usr/sbin).</summary>
+    public static string Find(string name)
+    {
+        var folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/sbin", "/sbin", "/usr/bin"]);
+        return folders.Select(f => Path.Combine(f, name)).FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException($"{name} is not installed; .ci/run installs it (postfix, opendkim, opendkim-tools)");
+    }
+}

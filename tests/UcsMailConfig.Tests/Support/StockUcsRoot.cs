@@ -1,0 +1,67 @@
+using UcsMailConfig.Rendering;
+using UcsMailConfig.Tests.UcrFixture;
+
+namespace UcsMailConfig.Tests.Support;
+
+/// <summary>
+/// A fresh root directory that looks like a UCS mail server to the ucr fixture: the stand-in
+/// stock Postfix templates from tests/fixtures/stock-ucs and UCS's default variables.
+/// </summary>
+public sealed class StockUcsRoot : IDisposable
+{
+    private readonly TempDirectory _directory = new("ucsmail-root");
+
+    public StockUcsRoot()
+    {
+        CopyTree(System.IO.Path.Combine(RepoPaths.Root, "tests", "fixtures", "stock-ucs"), Path);
+        File.Delete(System.IO.Path.Combine(Path, "README.md"));
+        Ucr("set",
+            "hostname=mail", "domainname=example.com", "mail/postfix/inet/protocols=all",
+            "mail/postfix/maximal_queue_lifetime=5d", "mail/postfix/bounce_queue_lifetime=5d",
+            "mail/postfix/delay_warning_time=0h", "mail/messagesizelimit=10240000");
+        Ucr("register", "univention-mail-postfix");
+    }
+
+    public string Path => _directory.Path;
+
+    public string this[string relative] => System.IO.Path.Combine(Path, relative.TrimStart('/'));
+
+    /// <summary>What a UCS admin would do by hand with a render: copy it, register it, set the variables, commit.</summary>
+    public void Install(RenderedTree tree)
+    {
+        tree.WriteTo(Path);
+        if (tree.Files.ContainsKey(TemplateCatalog.OutputPath(TemplateCatalog.Info)))
+        {
+            Ucr("register", "ucs-mail-config");
+        }
+
+        var variables = File.ReadAllLines(this[TemplateCatalog.OutputPath(TemplateCatalog.UcrVariables)])
+            .Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .ToArray();
+        if (variables.Length > 0)
+        {
+            Ucr(["set", .. variables]);
+        }
+
+        Ucr("commit", "/etc/postfix/main.cf");
+    }
+
+    public UcrResult Ucr(params string[] args)
+    {
+        var result = UcrFixtureRunner.Run(Path, args);
+        Assert.True(result.ExitCode == 0, $"ucr {string.Join(' ', args)} failed: {result}");
+        return result;
+    }
+
+    public void Dispose() => _directory.Dispose();
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
