@@ -11,10 +11,12 @@ public static class CliApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand(
-            "Validate a declarative mail policy (mail-policy.yaml) and render it into UCS Configuration Registry templates for Postfix and OpenDKIM.")
+            "Validate a declarative mail policy (mail-policy.yaml), render it into UCS Configuration Registry templates for Postfix and OpenDKIM, and apply it with verification and rollback.")
         {
             ValidateCommand.Create(stdout, stderr),
             RenderCommand.Create(stdout, stderr),
+            DiffCommand.Create(stdout, stderr),
+            ApplyCommand.Create(stdout, stderr),
             SchemaCommand.Create(stdout),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

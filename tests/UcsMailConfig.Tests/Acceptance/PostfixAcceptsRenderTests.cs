@@ -18,7 +18,6 @@ public sealed class PostfixAcceptsRenderTests
     {
         using var root = new StockUcsRoot();
         root.Install(GoldenExamplesTests.Render(Path.Combine(RepoPaths.Examples, example, "mail-policy.yaml")));
-        File.Copy("/usr/share/postfix/master.cf.dist", root["etc/postfix/master.cf"]);
 
         var postconf = ExternalProgram.Run(ExternalProgram.Find("postconf"), ["-c", root["etc/postfix"], "-n"]);
 
@@ -53,7 +52,6 @@ public sealed class PostfixAcceptsRenderTests
     {
         using var root = new StockUcsRoot();
         root.Install(GoldenExamplesTests.Render(Path.Combine(RepoPaths.Examples, "multi-domain", "mail-policy.yaml")));
-        File.Copy("/usr/share/postfix/master.cf.dist", root["etc/postfix/master.cf"]);
 
         var postconf = ExternalProgram.Run(ExternalProgram.Find("postconf"), ["-c", root["etc/postfix"], "-n"]);
 
@@ -70,7 +68,6 @@ public sealed class PostfixAcceptsRenderTests
         root.Install(GoldenExamplesTests.Render(Path.Combine(RepoPaths.Examples, "single-domain", "mail-policy.yaml")));
         File.AppendAllText(root["etc/univention/templates/files/etc/postfix/main.cf.d/90_ucs-mail-config"], "maximal_queue_lifetime = 3h\n");
         root.Ucr("commit", "/etc/postfix/main.cf");
-        File.Copy("/usr/share/postfix/master.cf.dist", root["etc/postfix/master.cf"]);
 
         var postconf = ExternalProgram.Run(ExternalProgram.Find("postconf"), ["-c", root["etc/postfix"], "-n"]);
 

@@ -20,6 +20,7 @@ public sealed class StockUcsRoot : IDisposable
             "mail/postfix/maximal_queue_lifetime=5d", "mail/postfix/bounce_queue_lifetime=5d",
             "mail/postfix/delay_warning_time=0h", "mail/messagesizelimit=10240000");
         Ucr("register", "univention-mail-postfix");
+        File.Copy("/usr/share/postfix/master.cf.dist", this["etc/postfix/master.cf"]);
     }
 
     public string Path => _directory.Path;

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using UcsMailConfig.Ucs;
+
+namespace UcsMailConfig.Cli;
+
+/// <summary>
+/// The <c>apply --json</c> report for config management: one JSON object on stdout. Written
+/// with source-generated serializers (no reflection, NativeAOT-clean).
+/// </summary>
+internal static class ApplyJson
+{
+    public static string Report(ApplyReport report, int exitCode) => JsonSerializer.Serialize(new JsonReport(
+        report.Changed,
+        report.Outcome.ToString().ToLowerInvariant(),
+        exitCode,
+        [.. report.Plan?.Files.Select(f => new JsonFile(f.Path, f.Action.ToString().ToLowerInvariant())) ?? []],
+        [.. report.Plan?.Variables.Select(v => new JsonVariable(v.Name, v.OldValue, v.NewValue)) ?? []],
+        [.. report.Commands.Select(c => new JsonCommand([c.Program, .. c.Arguments], c.ExitCode, (long)c.Duration.TotalMilliseconds, c.Succeeded ? null : c.Output))],
+        report.Errors,
+        report.Notes,
+        report.RecoveredInterruptedApply), ApplyJsonContext.Default.JsonReport);
+
+    public static string Invalid(string diagnostics) => JsonSerializer.Serialize(new JsonReport(
+        false, "invalid", ExitCodes.InvalidInput, [], [], [],
+        [.. diagnostics.Split('\n', StringSplitOptions.RemoveEmptyEntries)], [], false), ApplyJsonContext.Default.JsonReport);
+}
+
+internal sealed record JsonReport(
+    bool Changed,
+    string Outcome,
+    int ExitCode,
+    IReadOnlyList<JsonFile> Files,
+    IReadOnlyList<JsonVariable> Variables,
+    IReadOnlyList<JsonCommand> Commands,
+    IReadOnlyList<string> Errors,
+    IReadOnlyList<string> Notes,
+    bool RecoveredInterruptedApply);
+
+internal sealed record JsonFile(string Path, string Action);
+
+internal sealed record JsonVariable(string Name, string? Old, string? New);
+
+internal sealed record JsonCommand(IReadOnlyList<string> Command, int ExitCode, long DurationMs, string? Output);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(JsonReport))]
+internal sealed partial class ApplyJsonContext : JsonSerializerContext;

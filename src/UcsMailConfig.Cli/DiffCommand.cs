@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Text;
+using UcsMailConfig.Rendering;
+using UcsMailConfig.Ucs;
+
+namespace UcsMailConfig.Cli;
+
+/// <summary>
+/// <c>diff POLICY</c>: what an apply would change on the host, as a unified diff per file and
+/// the UCR variables it would set or unset. Reads only. Exit 0: nothing would change; 2: it would.
+/// </summary>
+internal static class DiffCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var policy = PolicyInput.CreateArgument();
+        var host = new HostOptions();
+        var command = new Command("diff", "Show what 'apply' would change on the host: a unified diff per file and the UCR variables. Exit 0 when nothing would change, 2 when something would.") { policy };
+        host.AddTo(command, withTools: false);
+        command.SetAction(parse =>
+        {
+            var model = PolicyInput.Load(parse.GetRequiredValue(policy), stderr);
+            if (model is null)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            var renderModel = RenderModelDeriver.Derive(model);
+            var plan = Planner.Plan(TreeRenderer.Render(renderModel), renderModel, Path.GetFullPath(parse.GetRequiredValue(host.Root)));
+            stdout.Write(Describe(plan));
+            return plan.HasChanges ? ExitCodes.ChangesPending : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The plan for a person: diffs, variables, and a one-line summary.</summary>
+    public static string Describe(ApplyPlan plan)
+    {
+        var text = new StringBuilder();
+        foreach (var file in plan.Files)
+        {
+            var old = file.Action == FileAction.Create ? "/dev/null" : "a/" + file.Path;
+            var @new = file.Action == FileAction.Remove ? "/dev/null" : "b/" + file.Path;
+            var diff = UnifiedDiff.Create(Encoding.UTF8.GetString(file.OldContent), Encoding.UTF8.GetString(file.NewContent), old, @new);
+            text.Append(diff.Length > 0 ? diff : $"mode of {file.Path} changes to {Convert.ToString((int)file.Mode, 8)}\n");
+        }
+
+        foreach (var variable in plan.Variables)
+        {
+            text.Append(variable.NewValue is null
+                ? $"ucr unset {variable.Name}    (was {variable.OldValue})\n"
+                : $"ucr set {variable.Name}={variable.NewValue}    (was {variable.OldValue ?? "unset"})\n");
+        }
+
+        text.Append(plan.HasChanges
+            ? $"{plan.Files.Length} file(s) and {plan.Variables.Length} UCR variable(s) would change; ucr commit {(plan.CommitTargets.Length > 0 ? string.Join(' ', plan.CommitTargets) : "nothing")}\n"
+            : "nothing to change\n");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using UcsMailConfig.Ucs;
+
+namespace UcsMailConfig.Cli;
+
+/// <summary>
+/// The options every command that looks at a host shares: the root, and where each external
+/// program is (option, else UCSMAIL_* environment variable, else the UCS default).
+/// </summary>
+internal sealed class HostOptions
+{
+    public Option<string> Root { get; } = new("--root") { Description = "The host's root folder (a sandbox for tests and reviews)", DefaultValueFactory = _ => "/" };
+
+    private readonly Option<string?> _ucr = new("--ucr") { Description = "Path of ucr (default: $UCSMAIL_UCR or /usr/sbin/ucr)" };
+    private readonly Option<string?> _postconf = new("--postconf") { Description = "Path of postconf (default: $UCSMAIL_POSTCONF or /usr/sbin/postconf)" };
+    private readonly Option<string?> _postfix = new("--postfix") { Description = "Path of postfix (default: $UCSMAIL_POSTFIX or /usr/sbin/postfix)" };
+    private readonly Option<string?> _opendkim = new("--opendkim") { Description = "Path of opendkim (default: $UCSMAIL_OPENDKIM or /usr/sbin/opendkim)" };
+    private readonly Option<string?> _postqueue = new("--postqueue") { Description = "Path of postqueue (default: $UCSMAIL_POSTQUEUE or /usr/sbin/postqueue)" };
+    private readonly Option<string?> _systemctl = new("--systemctl") { Description = "Path of systemctl (default: $UCSMAIL_SYSTEMCTL or /usr/bin/systemctl)" };
+
+    public void AddTo(Command command, bool withTools)
+    {
+        command.Add(Root);
+        if (withTools)
+        {
+            foreach (var option in new[] { _ucr, _postconf, _postfix, _opendkim, _postqueue, _systemctl })
+            {
+                command.Add(option);
+            }
+        }
+    }
+
+    public ToolPaths Tools(ParseResult parse)
+    {
+        var fromEnvironment = ToolPaths.FromEnvironment(Environment.GetEnvironmentVariable);
+        return new ToolPaths(
+            parse.GetValue(_ucr) ?? fromEnvironment.Ucr,
+            parse.GetValue(_postconf) ?? fromEnvironment.Postconf,
+            parse.GetValue(_postfix) ?? fromEnvironment.Postfix,
+            parse.GetValue(_opendkim) ?? fromEnvironment.OpenDkim,
+            parse.GetValue(_postqueue) ?? fromEnvironment.Postqueue,
+            parse.GetValue(_systemctl) ?? fromEnvironment.Systemctl);
+    }
+}

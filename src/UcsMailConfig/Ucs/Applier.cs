@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using UcsMailConfig.Rendering;
+
+namespace UcsMailConfig.Ucs;
+
+/// <summary>
+/// Apply: makes a host match a render, or leaves it as it was. In order: lock; recover from
+/// an interrupted apply; plan (nothing to do: done, no program run); check the change with
+/// the real tools on a staging copy; journal (backups and intent); write our files
+/// atomically; <c>ucr register</c>/<c>update</c>, <c>ucr set</c>/<c>unset</c>, <c>ucr commit</c>
+/// of exactly the changed targets; check the live result; reload what changed; record the
+/// new state. Any failure after the journal puts every file and variable back.
+/// </summary>
+public static class Applier
+{
+    public static ApplyReport Apply(RenderedTree tree, RenderModel model, ApplyOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var root = Path.GetFullPath(options.Root);
+        var environment = new Dictionary<string, string?>();
+        if (root != "/")
+        {
+            // Lets a test stand-in for ucr know its root; real ucr ignores the variable.
+            environment["UCR_ROOT"] = root;
+        }
+
+        var runner = new CommandRunner(options.CommandTimeout, environment);
+        var errors = new List<string>();
+        var notes = new List<string>();
+        ApplyReport Report(ApplyOutcome outcome, ApplyPlan? plan, bool recovered) =>
+            new(outcome, plan, runner.Records, errors, notes, recovered, clock.Elapsed);
+
+        using var applyLock = ApplyLock.Acquire(root, options.LockWait);
+
+        var recovered = false;
+        if (ApplyJournal.Pending(root) is { } interrupted)
+        {
+            notes.Add($"an earlier apply was interrupted; restored the configuration from {interrupted.Location}");
+            if (Restore(interrupted, root, options.Tools, runner, errors) is false)
+            {
+                errors.Insert(0, $"recovering from the interrupted apply failed; the backups are in {interrupted.Location}");
+                return Report(ApplyOutcome.RollbackFailed, null, recovered: false);
+            }
+
+            recovered = true;
+            var targets = interrupted.Content.Targets;
+            ServiceControl.Reload(targets.Contains(UcrTargets.MainCf), targets.Any(t => t.StartsWith("/etc/opendkim", StringComparison.Ordinal)),
+                flushQueue: false, root, options.Tools, runner, notes);
+        }
+
+        var plan = Planner.Plan(tree, model, root);
+        if (!plan.HasChanges)
+        {
+            return Report(ApplyOutcome.Unchanged, plan, recovered);
+        }
+
+        if (options.CheckOnly)
+        {
+            return Report(ApplyOutcome.Pending, plan, recovered);
+        }
+
+        if (StagingCheck.Run(tree, model, root, options.Tools, runner) is { } staged)
+        {
+            errors.Add($"the new configuration fails its check before anything was changed: {staged.CommandLine} exited {staged.ExitCode}\n{staged.Output}");
+            return Report(ApplyOutcome.Refused, plan, recovered);
+        }
+
+        ApplyJournal journal;
+        try
+        {
+            journal = ApplyJournal.Begin(root, plan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"cannot back up the files before changing them, so nothing was changed: {e.Message}");
+            return Report(ApplyOutcome.Refused, plan, recovered);
+        }
+
+        var servicesTouched = false;
+        try
+        {
+            WriteFiles(plan, root, options.CrashAfterWrites);
+            var failed = Ucr(plan, options.Tools.Ucr, runner) ?? LiveCheck.Run(plan, root, options.Tools, runner);
+            if (failed is null)
+            {
+                servicesTouched = true;
+                failed = ServiceControl.Apply(plan, root, options.Tools, runner, notes);
+            }
+
+            if (failed is not null)
+            {
+                errors.Add($"{failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
+                return RollBack(journal, plan, servicesTouched);
+            }
+
+            AtomicFile.Write(Path.Combine(root, ApplyState.RelativePath), plan.NewState.ToJson(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            journal.Finish();
+            return Report(ApplyOutcome.Applied, plan, recovered);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"writing failed: {e.Message}");
+            return RollBack(journal, plan, servicesTouched);
+        }
+
+        ApplyReport RollBack(ApplyJournal journal, ApplyPlan plan, bool reload)
+        {
+            if (!Restore(journal, root, options.Tools, runner, errors))
+            {
+                errors.Add($"ROLLBACK FAILED: the backups of every changed file and the old UCR values are in {journal.Location} (intent.json lists them); the next apply restores them first");
+                return Report(ApplyOutcome.RollbackFailed, plan, recovered);
+            }
+
+            if (reload && ServiceControl.Reload(plan.TouchesPostfix, plan.TouchesOpenDkim, flushQueue: false, root, options.Tools, runner, notes) is { } failed)
+            {
+                errors.Add($"the old configuration is back in place, but reloading it failed: {failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
+                return Report(ApplyOutcome.RollbackFailed, plan, recovered);
+            }
+
+            notes.Add("every changed file and UCR variable was put back as it was");
+            return Report(ApplyOutcome.RolledBack, plan, recovered);
+        }
+    }
+
+    private static void WriteFiles(ApplyPlan plan, string root, int? crashAfterWrites)
+    {
+        var writes = 0;
+        foreach (var change in plan.Files)
+        {
+            var path = Path.Combine(root, change.Path);
+            if (change.Action == FileAction.Remove)
+            {
+                AtomicFile.Delete(path);
+            }
+            else
+            {
+                AtomicFile.Write(path, change.NewContent, change.Mode);
+            }
+
+            if (++writes == crashAfterWrites)
+            {
+                Process.GetCurrentProcess().Kill();
+            }
+        }
+    }
+
+    private static CommandRecord? Ucr(ApplyPlan plan, string ucr, CommandRunner runner)
+    {
+        var steps = new List<string[]>();
+        if (plan.Registration == RegistrationChange.Register)
+        {
+            steps.Add(["register", "ucs-mail-config"]);
+        }
+        else if (plan.Registration == RegistrationChange.Update)
+        {
+            steps.Add(["update"]);
+        }
+
+        if (plan.Variables.Where(v => v.NewValue is not null).Select(v => $"{v.Name}={v.NewValue}").ToArray() is { Length: > 0 } set)
+        {
+            steps.Add(["set", .. set]);
+        }
+
+        if (plan.Variables.Where(v => v.NewValue is null).Select(v => v.Name).ToArray() is { Length: > 0 } unset)
+        {
+            steps.Add(["unset", .. unset]);
+        }
+
+        if (plan.CommitTargets.Length > 0)
+        {
+            steps.Add(["commit", .. plan.CommitTargets]);
+        }
+
+        return steps.Select(step => runner.Run(ucr, step)).FirstOrDefault(r => !r.Succeeded);
+    }
+
+    /// <summary>
+    /// Puts the journal's files and variables back: files first (so UCR regenerates from the
+    /// old templates), then UCR's registration and variables, then the files once more, since
+    /// <c>ucr set</c> regenerates targets and the backups are the exact old bytes.
+    /// </summary>
+    private static bool Restore(ApplyJournal journal, string root, ToolPaths tools, CommandRunner runner, List<string> errors)
+    {
+        try
+        {
+            journal.RestoreFiles();
+            var steps = new List<string[]>();
+            if (journal.Content.RegistrationChanged)
+            {
+                steps.Add(["update"]);
+            }
+
+            if (journal.Content.Variables.Where(v => v.Value is not null).Select(v => $"{v.Name}={v.Value}").ToArray() is { Length: > 0 } set)
+            {
+                steps.Add(["set", .. set]);
+            }
+
+            if (journal.Content.Variables.Where(v => v.Value is null).Select(v => v.Name).ToArray() is { Length: > 0 } unset)
+            {
+                steps.Add(["unset", .. unset]);
+            }
+
+            foreach (var step in steps)
+            {
+                if (runner.Run(tools.Ucr, step) is { Succeeded: false } failed)
+                {
+                    errors.Add($"rollback: {failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
+                    return false;
+                }
+            }
+
+            journal.RestoreFiles();
+            journal.Finish();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"rollback: restoring files failed: {e.Message}");
+            return false;
+        }
+    }
+}

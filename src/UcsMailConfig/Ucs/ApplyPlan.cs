@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+
+namespace UcsMailConfig.Ucs;
+
+public enum FileAction
+{
+    Create,
+    Update,
+    Remove,
+}
+
+/// <summary>A file below the root that the apply creates, replaces or removes.</summary>
+public sealed record FileChange(string Path, FileAction Action, byte[] OldContent, byte[] NewContent, UnixFileMode Mode);
+
+/// <summary>A UCR variable to set (<see cref="NewValue"/>) or unset (null).</summary>
+public sealed record VariableChange(string Name, string? OldValue, string? NewValue);
+
+/// <summary>What UCR must learn about our .info registration.</summary>
+public enum RegistrationChange
+{
+    None,
+    Register,
+    Update,
+}
+
+/// <summary>
+/// The difference between a render and a host, and the commands that close it. Computed
+/// without running any program, so that an unchanged host costs nothing to check.
+/// </summary>
+public sealed record ApplyPlan(
+    ImmutableArray<FileChange> Files,
+    ImmutableArray<VariableChange> Variables,
+    RegistrationChange Registration,
+    ImmutableArray<string> CommitTargets,
+    bool QueueLifetimeLowered,
+    ApplyState NewState)
+{
+    public bool HasChanges => Files.Length > 0 || Variables.Length > 0;
+
+    public bool TouchesPostfix => CommitTargets.Contains(UcrTargets.MainCf);
+
+    public bool TouchesOpenDkim => CommitTargets.Any(t => t.StartsWith("/etc/opendkim", StringComparison.Ordinal));
+}

@@ -1,0 +1,91 @@
+using System.Text;
+using UcsMailConfig.Policy;
+using UcsMailConfig.Rendering;
+
+namespace UcsMailConfig.Ucs;
+
+/// <summary>
+/// Checks a planned change with the real tools BEFORE anything live is touched: a copy of the
+/// live main.cf with the change applied must pass <c>postconf -n</c> without a warning, and
+/// the new opendkim.conf with its tables must pass <c>opendkim -n</c>. Works in a private
+/// folder that it removes again. Returns the failing command, or null when all is well.
+/// </summary>
+public static class StagingCheck
+{
+    public static CommandRecord? Run(RenderedTree tree, RenderModel model, string root, ToolPaths tools, CommandRunner runner)
+    {
+        var staging = Directory.CreateTempSubdirectory("ucs-mail-config-staging-").FullName;
+        try
+        {
+            return CheckPostfix(model, root, staging, tools, runner) ?? CheckOpenDkim(tree, staging, tools, runner);
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private static CommandRecord? CheckPostfix(RenderModel model, string root, string staging, ToolPaths tools, CommandRunner runner)
+    {
+        var live = Path.Combine(root, "etc/postfix/main.cf");
+        if (!File.Exists(live))
+        {
+            return null;
+        }
+
+        var mainCf = new MainCfText(File.ReadAllText(live));
+        var oldFragment = Path.Combine(root, TemplateCatalog.OutputPath(TemplateCatalog.MainCfFragment));
+        foreach (var name in File.Exists(oldFragment) ? MainCfText.Names(File.ReadAllText(oldFragment)) : [])
+        {
+            mainCf.RemoveLast(name);
+        }
+
+        foreach (var variable in model.UcrVariables)
+        {
+            var parameter = StockUcsParameters.All.First(e => e.UcrVariable == variable.Name).Parameter;
+            mainCf.Set(parameter, variable.Value);
+        }
+
+        foreach (var setting in model.MainCf.SelectMany(s => s.Settings))
+        {
+            mainCf.Append(setting.Name, setting.Value);
+        }
+
+        var directory = Path.Combine(staging, "postfix");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "main.cf"), mainCf.ToString());
+        var masterCf = Path.Combine(root, "etc/postfix/master.cf");
+        if (File.Exists(masterCf))
+        {
+            File.Copy(masterCf, Path.Combine(directory, "master.cf"));
+        }
+
+        var postconf = runner.Run(tools.Postconf, "-c", directory, "-n");
+        return postconf.Succeeded && postconf.StandardError.Length == 0 ? null : postconf;
+    }
+
+    private static CommandRecord? CheckOpenDkim(RenderedTree tree, string staging, ToolPaths tools, CommandRunner runner)
+    {
+        var conf = TemplateCatalog.OutputPath(TemplateCatalog.OpenDkimConf);
+        if (!tree.Files.ContainsKey(conf))
+        {
+            return null;
+        }
+
+        // UCR would write the templates to /etc; here they go below the staging folder, and
+        // opendkim.conf names them there.
+        var etc = Path.Combine(staging, "etc") + "/";
+        foreach (var (path, file) in tree.Files.Where(f => UcrTargets.For(f.Key) is { } t && t.StartsWith("/etc/opendkim", StringComparison.Ordinal)))
+        {
+            var target = Path.Combine(staging, UcrTargets.For(path)!.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            var text = Encoding.UTF8.GetString(file.Content).Replace(UcrWarning, "# staging copy", StringComparison.Ordinal);
+            File.WriteAllText(target, path == conf ? text.Replace("/etc/opendkim/", etc + "opendkim/", StringComparison.Ordinal) : text);
+        }
+
+        var check = runner.Run(tools.OpenDkim, "-n", "-x", Path.Combine(staging, "etc/opendkim.conf"));
+        return check.Succeeded ? null : check;
+    }
+
+    private const string UcrWarning = "@%@UCRWARNING=# @%@";
+}

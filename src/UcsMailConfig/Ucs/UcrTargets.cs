@@ -1,0 +1,28 @@
+using UcsMailConfig.Rendering;
+
+namespace UcsMailConfig.Ucs;
+
+/// <summary>Which file UCR generates from which of our templates (UCS-FACTS.md, "UCR templates").</summary>
+public static class UcrTargets
+{
+    public const string MainCf = "/etc/postfix/main.cf";
+
+    private const string FilesPrefix = TemplateCatalog.UcrTemplatesDirectory + "files/";
+
+    /// <summary>
+    /// The generated file a template below etc/univention/templates/files/ feeds: a subfile in
+    /// <c>X.d/</c> feeds the multifile <c>X</c>, any other template its own path. Null for
+    /// files that are not UCR templates.
+    /// </summary>
+    public static string? For(string renderedPath)
+    {
+        if (!renderedPath.StartsWith(FilesPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var ucrPath = renderedPath[FilesPrefix.Length..];
+        var directory = Path.GetDirectoryName(ucrPath) ?? "";
+        return directory.EndsWith(".d", StringComparison.Ordinal) ? "/" + directory[..^2] : "/" + ucrPath;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using UcsMailConfig.Tests.UcrFixture;
+
+namespace UcsMailConfig.Tests.Apply;
+
+/// <summary>
+/// A failed apply leaves the host as it was: every file byte-identical (UCR's variables live in
+/// base.conf, so they are covered too) and exit 3. One step fails on purpose in each test.
+/// </summary>
+public sealed class ApplyFailureTests
+{
+    private static void AssertRolledBack(ApplySandbox host, IReadOnlyDictionary<string, string> before, (int Exit, string Out, string Err) result, string failure)
+    {
+        Assert.True(result.Exit == 3, $"exit {result.Exit}\n{result.Out}\n{result.Err}");
+        Assert.Contains(failure, result.Err, StringComparison.Ordinal);
+        Assert.Equal(before, host.Snapshot());
+        Assert.False(Directory.Exists(host["var/lib/ucs-mail-config/journal"]));
+    }
+
+    [Fact]
+    public void Ucr_commit_fails()
+    {
+        using var host = new ApplySandbox();
+        var before = host.Snapshot();
+        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {UcrFixtureRunner.ScriptPath} \"$@\"");
+
+        var result = host.Apply(ApplySandbox.Example("single-domain"), "--ucr", ucr);
+
+        AssertRolledBack(host, before, result, "injected failure in commit");
+        Assert.Contains("rolled back", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Postfix_check_fails()
+    {
+        using var host = new ApplySandbox();
+        var before = host.Snapshot();
+        var postfix = host.WriteStub("postfix", "if [ \"$3\" = check ]; then echo 'postfix/postfix-script: fatal: injected check failure' >&2; exit 1; fi\nexec /usr/sbin/postfix \"$@\"");
+
+        var result = host.Apply(ApplySandbox.Example("single-domain"), "--postfix", postfix);
+
+        AssertRolledBack(host, before, result, "injected check failure");
+    }
+
+    [Fact]
+    public void Opendkim_check_of_the_live_configuration_fails()
+    {
+        using var host = new ApplySandbox();
+        var before = host.Snapshot();
+        // The staging check passes (it runs on a copy in ucs-mail-config-staging-*); the live one fails.
+        var opendkim = host.WriteStub("opendkim", "case \"$3\" in *staging*) exec /usr/sbin/opendkim \"$@\";; esac\necho 'opendkim: injected configuration error' >&2; exit 78");
+
+        var result = host.Apply(ApplySandbox.Example("single-domain"), "--opendkim", opendkim);
+
+        AssertRolledBack(host, before, result, "injected configuration error");
+    }
+
+    [Fact]
+    public void A_write_fails_half_way()
+    {
+        using var host = new ApplySandbox();
+        // A folder where a template must go: the write of that file fails after others succeeded.
+        Directory.CreateDirectory(host["etc/univention/templates/files/etc/opendkim/SigningTable"]);
+        var before = host.Snapshot();
+
+        var result = host.Apply(ApplySandbox.Example("single-domain"), "--json");
+
+        Assert.Equal(3, result.Exit);
+        using var report = JsonDocument.Parse(result.Out);
+        Assert.Equal("rolledback", report.RootElement.GetProperty("outcome").GetString());
+        Assert.Contains("writing failed", report.RootElement.GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, host.Snapshot());
+    }
+
+    [Fact]
+    public void A_failed_update_puts_back_the_previous_configuration_and_variables()
+    {
+        using var host = new ApplySandbox();
+        Assert.Equal(0, host.Apply(ApplySandbox.Example("single-domain")).Exit);
+        var before = host.Snapshot();
+        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {UcrFixtureRunner.ScriptPath} \"$@\"");
+
+        var result = host.Apply(ApplySandbox.Example("multi-domain"), "--ucr", ucr);
+
+        AssertRolledBack(host, before, result, "injected failure in commit");
+        Assert.Equal("1h", host.Host.Ucr("get", "mail/postfix/maximal_queue_lifetime").StdOut.Trim());
+    }
+
+    [Fact]
+    public void A_configuration_the_real_tools_reject_is_refused_before_anything_changes()
+    {
+        using var host = new ApplySandbox();
+        var before = host.Snapshot();
+        var invocations = host.UcrInvocations().Count;
+
+        // Valid for the policy's syntax, unknown to Postfix: postconf warns "unused parameter".
+        var result = host.Apply(host.WritePolicy("version: 1\npostfix:\n  parameters:\n    smtpd_no_such_parameter: yes\n"));
+
+        Assert.Equal(3, result.Exit);
+        Assert.Contains("fails its check before anything was changed", result.Err, StringComparison.Ordinal);
+        Assert.Contains("unused parameter: smtpd_no_such_parameter=yes", result.Err, StringComparison.Ordinal);
+        Assert.Equal(before, host.Snapshot());
+        Assert.Equal(invocations, host.UcrInvocations().Count);
+    }
+
+    [Fact]
+    public void When_the_rollback_fails_too_the_exit_code_is_4_and_the_backups_stay()
+    {
+        using var host = new ApplySandbox();
+        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit,set exec {UcrFixtureRunner.ScriptPath} \"$@\"");
+
+        // queue-only: the apply's own 'set' fails, and so does the rollback's 'set'... the apply
+        // fails at set, whose old values the rollback must set again.
+        var result = host.Apply(ApplySandbox.Example("queue-only"), "--ucr", ucr);
+
+        Assert.Equal(4, result.Exit);
+        Assert.Contains("ROLLBACK FAILED", result.Err, StringComparison.Ordinal);
+        Assert.True(File.Exists(host["var/lib/ucs-mail-config/journal/intent.json"]));
+
+        // The next apply (with a working ucr) recovers from the journal first, then applies.
+        var next = host.Apply(ApplySandbox.Example("queue-only"));
+        Assert.True(next.Exit == 0, next.Out + next.Err);
+        Assert.Contains("an earlier apply was interrupted", next.Out, StringComparison.Ordinal);
+        Assert.Equal("1h", host.Host.Ucr("get", "mail/postfix/maximal_queue_lifetime").StdOut.Trim());
+    }
+}
