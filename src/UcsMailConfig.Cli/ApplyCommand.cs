@@ -11,8 +11,9 @@ namespace UcsMailConfig.Cli;
 /// </summary>
 internal static class ApplyCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(Terminal terminal)
     {
+        var (stdout, stderr) = (terminal.Out, terminal.Error);
         var policy = PolicyInput.CreateArgument();
         var host = new HostOptions();
         var check = new Option<bool>("--check") { Description = "Only plan: exit 2 if changes are pending, 0 if not; change nothing" };
@@ -29,8 +30,7 @@ internal static class ApplyCommand
             var path = parse.GetRequiredValue(policy);
             var asJson = parse.GetValue(json);
             var diagnostics = new StringWriter();
-            var model = PolicyInput.Load(path, asJson ? diagnostics : stderr);
-            if (model is null)
+            if (PolicyInput.Load(path, terminal, asJson ? diagnostics : null) is not { } loaded)
             {
                 if (asJson)
                 {
@@ -48,7 +48,7 @@ internal static class ApplyCommand
                 CrashAfterWrites = int.TryParse(Environment.GetEnvironmentVariable("UCSMAIL_TEST_CRASH_AFTER_WRITES"), out var n) ? n : null,
             };
 
-            var renderModel = RenderModelDeriver.Derive(model);
+            var renderModel = RenderModelDeriver.Derive(loaded.Policy);
             ApplyReport report;
             try
             {
@@ -61,7 +61,7 @@ internal static class ApplyCommand
 
             if (!options.CheckOnly && report.Outcome != ApplyOutcome.Unchanged)
             {
-                AuditLog.Append(root, Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), report, DateTimeOffset.UtcNow);
+                AuditLog.Append(root, path == PolicyInput.StandardInput ? loaded.Name : Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(loaded.Content)), report, DateTimeOffset.UtcNow);
             }
 
             var exitCode = ExitCodeOf(report.Outcome);

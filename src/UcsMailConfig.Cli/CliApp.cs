@@ -8,15 +8,18 @@ namespace UcsMailConfig.Cli;
 /// </summary>
 public static class CliApp
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, new Terminal(Console.In, stdout, stderr));
+
+    public static int Run(string[] args, Terminal terminal)
     {
+        var (stdout, stderr) = (terminal.Out, terminal.Error);
         var root = new RootCommand(
             "Validate a declarative mail policy (mail-policy.yaml), render it into UCS Configuration Registry templates for Postfix and OpenDKIM, and apply it with verification and rollback.")
         {
-            ValidateCommand.Create(stdout, stderr),
-            RenderCommand.Create(stdout, stderr),
-            DiffCommand.Create(stdout, stderr),
-            ApplyCommand.Create(stdout, stderr),
+            ValidateCommand.Create(terminal),
+            RenderCommand.Create(terminal),
+            DiffCommand.Create(terminal),
+            ApplyCommand.Create(terminal),
             SchemaCommand.Create(stdout),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

@@ -11,21 +11,21 @@ namespace UcsMailConfig.Cli;
 /// </summary>
 internal static class DiffCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(Terminal terminal)
     {
+        var (stdout, stderr) = (terminal.Out, terminal.Error);
         var policy = PolicyInput.CreateArgument();
         var host = new HostOptions();
         var command = new Command("diff", "Show what 'apply' would change on the host: a unified diff per file and the UCR variables. Exit 0 when nothing would change, 2 when something would.") { policy };
         host.AddTo(command, withTools: false);
         command.SetAction(parse =>
         {
-            var model = PolicyInput.Load(parse.GetRequiredValue(policy), stderr);
-            if (model is null)
+            if (PolicyInput.Load(parse.GetRequiredValue(policy), terminal) is not { } loaded)
             {
                 return ExitCodes.InvalidInput;
             }
 
-            var renderModel = RenderModelDeriver.Derive(model);
+            var renderModel = RenderModelDeriver.Derive(loaded.Policy);
             var plan = Planner.Plan(TreeRenderer.Render(renderModel), renderModel, Path.GetFullPath(parse.GetRequiredValue(host.Root)));
             stdout.Write(Describe(plan));
             return plan.HasChanges ? ExitCodes.ChangesPending : ExitCodes.Success;

@@ -7,33 +7,67 @@ namespace UcsMailConfig.Cli;
 /// <summary>The POLICY argument shared by the commands, and loading it with every finding printed.</summary>
 internal static class PolicyInput
 {
-    public static Argument<string> CreateArgument() => new("POLICY") { Description = "The policy file, e.g. mail-policy.yaml" };
+    public const string StandardInput = "-";
 
-    /// <summary>Prints every diagnostic as FILE:LINE:COL to <paramref name="stderr"/>; returns the policy when valid.</summary>
-    public static MailPolicy? Load(string path, TextWriter stderr)
+    public static Argument<string> CreateArgument() =>
+        new("POLICY") { Description = "The policy file, e.g. mail-policy.yaml; '-' reads it from standard input" };
+
+    /// <summary>
+    /// Prints every diagnostic as FILE:LINE:COL to the error writer; returns the policy and the
+    /// bytes it was read from when valid. '-' reads standard input (named &lt;stdin&gt; in messages).
+    /// </summary>
+    public static LoadedPolicy? Load(string path, Terminal terminal, TextWriter? diagnosticsTo = null)
     {
-        PolicyLoadResult result;
+        var errors = diagnosticsTo ?? terminal.Error;
+        var name = path == StandardInput ? "<stdin>" : path;
+        byte[] content;
         try
         {
-            result = PolicyLoader.LoadFile(path);
+            content = path == StandardInput ? ReadLimited(terminal.In) : ReadFileLimited(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"{path}: error: cannot read the policy file: {e.Message}");
+            errors.WriteLine($"{name}: error: cannot read the policy file: {e.Message}");
             return null;
         }
 
+        var result = content.Length > PolicyLoader.MaxBytes ? PolicyLoader.TooLarge() : PolicyLoader.Load(content);
         foreach (var diagnostic in result.Diagnostics)
         {
-            stderr.WriteLine(diagnostic.Format(path));
+            errors.WriteLine(diagnostic.Format(name));
         }
 
-        var errors = result.Diagnostics.Count(d => d.Severity == Severity.Error);
-        if (errors > 0)
+        var count = result.Diagnostics.Count(d => d.Severity == Severity.Error);
+        if (count > 0)
         {
-            stderr.WriteLine($"{path}: {errors} error(s); nothing was written");
+            errors.WriteLine($"{name}: {count} error(s); nothing was written");
         }
 
-        return result.Policy;
+        return result.Policy is null ? null : new LoadedPolicy(result.Policy, name, content);
+    }
+
+    // Reads one byte more than is allowed, which is enough to tell that it is too large.
+    private static byte[] ReadFileLimited(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[Math.Min(stream.Length, PolicyLoader.MaxBytes + 1)];
+        stream.ReadExactly(buffer);
+        return buffer;
+    }
+
+    private static byte[] ReadLimited(TextReader reader)
+    {
+        var buffer = new char[PolicyLoader.MaxBytes + 1];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = reader.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(buffer, 0, total);
     }
 }
+
+/// <summary>A valid policy, the name messages give it, and the exact bytes it was read from.</summary>
+internal sealed record LoadedPolicy(MailPolicy Policy, string Name, byte[] Content);

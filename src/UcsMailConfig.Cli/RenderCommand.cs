@@ -10,8 +10,9 @@ namespace UcsMailConfig.Cli;
 /// </summary>
 internal static class RenderCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(Terminal terminal)
     {
+        var (stdout, stderr) = (terminal.Out, terminal.Error);
         var policy = PolicyInput.CreateArgument();
         var output = new Option<string>("--out", "-o") { Description = "The folder to write to; it must not exist or be empty, unless --force", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace the contents of a non-empty --out folder" };
@@ -20,8 +21,7 @@ internal static class RenderCommand
         {
             var path = parse.GetRequiredValue(policy);
             var directory = Path.GetFullPath(parse.GetRequiredValue(output));
-            var model = PolicyInput.Load(path, stderr);
-            if (model is null)
+            if (PolicyInput.Load(path, terminal) is not { } loaded)
             {
                 return ExitCodes.InvalidInput;
             }
@@ -32,7 +32,7 @@ internal static class RenderCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var tree = TreeRenderer.Render(RenderModelDeriver.Derive(model));
+            var tree = TreeRenderer.Render(RenderModelDeriver.Derive(loaded.Policy));
             Replace(directory, tree);
             foreach (var file in tree.Files.Keys)
             {

@@ -344,7 +344,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
             if (keyFiles.TryGetValue(keyPath, out var other))
             {
                 diagnostics.Error(DiagnosticCode.SharedKeyFile, selector?.Find("key")?.Value.Start ?? entry.Key.Start,
-                    $"selectors {other} and {label} share the key file {keyPath}; give each selector its own key");
+                    $"selectors {other} and {label} share the key file {Text.Quote(keyPath)}; give each selector its own key");
             }
             else
             {
@@ -424,7 +424,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         if (socket is UnixMilterSocket unix && !unix.Path.StartsWith(MilterSocket.PostfixChroot, StringComparison.Ordinal))
         {
             diagnostics.Error(DiagnosticCode.SocketOutsideChroot, at,
-                $"{where}: the UNIX socket {unix.Path} is outside Postfix's chroot, where smtpd cannot reach it; put it under {MilterSocket.PostfixChroot} (e.g. {MilterSocket.PostfixChroot}opendkim/opendkim.sock) or use HOST:PORT");
+                $"{where}: the UNIX socket {Text.Quote(unix.Path)} is outside Postfix's chroot, where smtpd cannot reach it; put it under {MilterSocket.PostfixChroot} (e.g. {MilterSocket.PostfixChroot}opendkim/opendkim.sock) or use HOST:PORT");
         }
     }
 
@@ -435,8 +435,9 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
 
     private static IEnumerable<YamlNode> Items(YamlNode? node) => node is YamlSequence sequence ? sequence.Items : [];
 
+    // Unsafe values were reported by the shape check; rules must not judge (and quote) them again.
     private static string? Scalar(YamlMapping? mapping, string key) =>
-        mapping?[key] is YamlScalar { IsNull: false } scalar ? scalar.Value : null;
+        mapping?[key] is YamlScalar { IsNull: false } scalar && ValueSafety.IsSafe(scalar.Value) ? scalar.Value : null;
 
     private static PostfixDuration? Duration(YamlMapping? mapping, string key) =>
         Scalar(mapping, key) is { } text && PostfixDuration.TryParse(text, out var duration) ? duration : null;

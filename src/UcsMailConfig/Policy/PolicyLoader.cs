@@ -23,16 +23,11 @@ public static class PolicyLoader
 
     public static PolicyLoadResult LoadFile(string path)
     {
-        var length = new FileInfo(path).Length;
-        if (length > MaxBytes)
-        {
-            return new PolicyLoadResult(null,
-                [new Diagnostic(Severity.Error, DiagnosticCode.FileTooLarge, new SourcePosition(1, 1),
-                    $"the policy file has {length} bytes; at most {MaxBytes} are accepted")]);
-        }
-
-        return Load(File.ReadAllBytes(path));
+        return new FileInfo(path).Length > MaxBytes ? TooLarge() : Load(File.ReadAllBytes(path));
     }
+
+    public static PolicyLoadResult TooLarge() => new(null,
+        [new Diagnostic(Severity.Error, DiagnosticCode.FileTooLarge, new SourcePosition(1, 1), $"the policy has more than {MaxBytes} bytes; no policy is that large")]);
 
     public static PolicyLoadResult Load(byte[] content)
     {

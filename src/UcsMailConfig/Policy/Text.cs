@@ -9,15 +9,19 @@ namespace UcsMailConfig.Policy;
 /// </summary>
 internal static class Text
 {
-    public static string Quote(string value) => $"'{Escape(value.Length > 80 ? value[..77] + "..." : value)}'";
+    public static string Quote(string value) => $"'{Escape(value.Length > 80 ? Cut(value, 77) + "..." : value)}'";
+
+    // Never between the two halves of a character outside the BMP (an emoji, say).
+    private static string Cut(string value, int length) => value[..(char.IsHighSurrogate(value[length - 1]) ? length - 1 : length)];
 
     /// <summary>The value with every forbidden character written as an escape, e.g. \n or \u001B.</summary>
     public static string Escape(string value)
     {
         var builder = new StringBuilder();
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
-            if (ValueSafety.IsForbidden(c))
+            var c = value[i];
+            if (ValueSafety.IsForbidden(c) || ValueSafety.IsLoneSurrogate(value, i))
             {
                 builder.Append(c switch
                 {

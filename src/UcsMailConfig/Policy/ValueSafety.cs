@@ -21,11 +21,27 @@ internal static class ValueSafety
     private static readonly System.Buffers.SearchValues<char> Forbidden = System.Buffers.SearchValues.Create(
         Enumerable.Range(0, 0x10000).Select(i => (char)i).Where(IsForbidden).ToArray());
 
+    /// <summary>Half of a surrogate pair without its other half: not a character at all.</summary>
+    public static bool IsLoneSurrogate(string text, int index) =>
+        char.IsHighSurrogate(text[index]) ? index + 1 >= text.Length || !char.IsLowSurrogate(text[index + 1])
+        : char.IsLowSurrogate(text[index]) && (index == 0 || !char.IsHighSurrogate(text[index - 1]));
+
+    /// <summary>True when <see cref="Check"/> would accept the value; reports nothing.</summary>
+    public static bool IsSafe(string text) =>
+        text.AsSpan().IndexOfAny(Forbidden) < 0 && !HasLoneSurrogate(text)
+        && !text.Contains("@%@", StringComparison.Ordinal) && !text.Contains("@!@", StringComparison.Ordinal);
+
+    private static bool HasLoneSurrogate(string text) => Enumerable.Range(0, text.Length).Any(i => IsLoneSurrogate(text, i));
+
     /// <summary>Reports and returns false when <paramref name="scalar"/> is unsafe.</summary>
     public static bool Check(YamlScalar scalar, string path, DiagnosticBag diagnostics)
     {
         var text = scalar.Value;
         var bad = text.AsSpan().IndexOfAny(Forbidden);
+        if (bad < 0 && HasLoneSurrogate(text))
+        {
+            bad = Enumerable.Range(0, text.Length).First(i => IsLoneSurrogate(text, i));
+        }
 
         if (bad >= 0)
         {

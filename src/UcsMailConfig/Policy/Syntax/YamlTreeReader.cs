@@ -47,7 +47,14 @@ internal static class YamlTreeReader
         }
         catch (YamlException e)
         {
-            diagnostics.Error(DiagnosticCode.YamlSyntax, At(e.Start), $"{Describe(e)}; check indentation, quoting and ':' after each key");
+            diagnostics.Error(DiagnosticCode.YamlSyntax, At(e.Start), $"{Describe(e.Message)}; check indentation, quoting and ':' after each key");
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet reports some malformed input this way, without a position of its own.
+            diagnostics.Error(DiagnosticCode.YamlSyntax, parser.Current is { } near ? At(near.Start) : new SourcePosition(1, 1),
+                $"{Describe(e.Message)}; check indentation, quoting and ':' after each key");
             return null;
         }
     }
@@ -141,17 +148,16 @@ internal static class YamlTreeReader
         }
     }
 
-    private static string Describe(YamlException e)
+    private static string Describe(string message)
     {
         // YamlDotNet prefixes its messages with the position, which we print ourselves.
-        var message = e.Message;
         var close = message.IndexOf("): ", StringComparison.Ordinal);
         if (message.StartsWith('(') && close > 0)
         {
             message = message[(close + 3)..];
         }
 
-        return message.TrimEnd('.');
+        return Text.Escape(message.TrimEnd('.'));
     }
 
     private static SourcePosition At(Mark mark) => new((int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
