@@ -19,17 +19,15 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
     public MailPolicy Bind(YamlMapping root)
     {
         var postfix = root["postfix"] as YamlMapping;
-        var dkimNode = root["dkim"] as YamlMapping;
         var domains = BindDomains(root["domains"] as YamlMapping);
-        var dkim = BindDkim(dkimNode, domains, root["dkim"]?.Start ?? root.Start);
-        var policy = new MailPolicy(
+        var dkim = BindDkim(root["dkim"] as YamlMapping, domains, root["dkim"]?.Start ?? root.Start);
+        return new MailPolicy(
             new PostfixPolicy(
                 BindQueue(postfix?["queue"] as YamlMapping),
                 BindMilters(postfix?["milters"] as YamlMapping, dkim),
-                BindParameters(postfix?["parameters"] as YamlMapping, postfix?["queue"] as YamlMapping)),
+                BindParameters(postfix?["parameters"] as YamlMapping)),
             dkim,
             domains);
-        return policy;
     }
 
     private QueuePolicy BindQueue(YamlMapping? queue)
@@ -147,7 +145,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         return new MilterPolicy(Scalar(milters, "default_action") ?? "accept", protocol, [.. chain]);
     }
 
-    private ImmutableArray<PostfixParameter> BindParameters(YamlMapping? parameters, YamlMapping? queue)
+    private ImmutableArray<PostfixParameter> BindParameters(YamlMapping? parameters)
     {
         var result = new List<PostfixParameter>();
         foreach (var entry in parameters?.Entries ?? [])

@@ -17,11 +17,12 @@ public sealed record SpfMechanism(string Text, bool QueriesDns)
         mechanism = null!;
         var body = text.Length > 0 && text[0] is '+' or '-' or '~' or '?' ? text[1..] : text;
         var colon = body.IndexOf(':');
-        var name = (colon < 0 ? body : body[..colon]).ToLowerInvariant();
+        var nameEnd = body.IndexOfAny([':', '/']);
+        var name = (nameEnd < 0 ? body : body[..nameEnd]).ToLowerInvariant();
         var argument = colon < 0 ? null : body[(colon + 1)..];
         var valid = name switch
         {
-            "a" or "mx" => argument is null ? !body.Contains('/') || IsDualCidr(body[name.Length..]) : IsDomainWithCidr(argument),
+            "a" or "mx" => argument is null ? body.Length == name.Length || IsDualCidr(body[name.Length..]) : IsDomainWithCidr(argument),
             "ip4" => argument is not null && IsNetwork(argument, AddressFamily.InterNetwork),
             "ip6" => argument is not null && IsNetwork(argument, AddressFamily.InterNetworkV6),
             "include" or "exists" => argument is not null && DomainName.IsValidName(argument, minLabels: 2, allowUnderscore: true),

@@ -1,0 +1,125 @@
+using UcsMailConfig.Policy;
+using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Policy.Values;
+using UcsMailConfig.Rendering;
+
+namespace UcsMailConfig.Tests.Rendering;
+
+/// <summary>The decisions of the derive step, one rule per test.</summary>
+public sealed class DeriveTests
+{
+    private static RenderModel Derive(string yaml)
+    {
+        var result = PolicyLoader.Load(yaml);
+        Assert.True(result.IsValid, string.Join("\n", result.Diagnostics.Select(d => d.Format("policy"))));
+        return RenderModelDeriver.Derive(result.Policy!);
+    }
+
+    private static string Setting(RenderModel model, string name) =>
+        model.MainCf.SelectMany(s => s.Settings).Single(s => s.Name == name).Value;
+
+    private static string OpenDkimSetting(RenderModel model, string name) =>
+        model.OpenDkim!.Settings.Single(s => s.Name == name).Value;
+
+    private const string OneDomain = "domains:\n  example.com:\n    dkim:\n      selectors:\n        s1: {}\n";
+
+    [Theory]
+    [InlineData("localhost:12345", "inet:localhost:12345", "inet:12345@localhost")]
+    [InlineData("inet:localhost:12345", "inet:localhost:12345", "inet:12345@localhost")]
+    [InlineData("127.0.0.1:8891", "inet:127.0.0.1:8891", "inet:8891@[127.0.0.1]")]
+    [InlineData("\"[::1]:8891\"", "inet:[::1]:8891", "inet6:8891@[::1]")]
+    [InlineData("/var/spool/postfix/opendkim/opendkim.sock", "unix:opendkim/opendkim.sock", "local:/var/spool/postfix/opendkim/opendkim.sock")]
+    [InlineData("unix:/var/spool/postfix/x.sock", "unix:x.sock", "local:/var/spool/postfix/x.sock")]
+    public void One_socket_value_gives_both_spellings(string socket, string postfix, string openDkim)
+    {
+        var model = Derive($"version: 1\ndkim:\n  socket: {socket}\n{OneDomain}");
+
+        Assert.Equal(postfix, Setting(model, "smtpd_milters"));
+        Assert.Equal(postfix, Setting(model, "non_smtpd_milters"));
+        Assert.Equal(openDkim, OpenDkimSetting(model, "Socket"));
+    }
+
+    [Fact]
+    public void Milters_keep_chain_order_and_their_stages()
+    {
+        var model = Derive("version: 1\npostfix:\n  milters:\n    chain:\n      - {name: opendkim}\n      - {name: rspamd, socket: localhost:11332, applies_to: [smtpd]}\n" + OneDomain);
+
+        Assert.Equal("inet:localhost:8891, inet:localhost:11332", Setting(model, "smtpd_milters"));
+        Assert.Equal("inet:localhost:8891", Setting(model, "non_smtpd_milters"));
+    }
+
+    [Fact]
+    public void Opendkim_is_added_last_when_the_chain_does_not_place_it()
+    {
+        var model = Derive("version: 1\npostfix:\n  milters:\n    chain:\n      - {name: rspamd, socket: localhost:11332}\n" + OneDomain);
+
+        Assert.Equal("inet:localhost:11332, inet:localhost:8891", Setting(model, "smtpd_milters"));
+    }
+
+    [Fact]
+    public void Only_active_selectors_sign_and_specific_patterns_come_first()
+    {
+        var model = Derive("""
+            version: 1
+            dkim:
+              signing:
+                - {from: "news@example.com", domain: example.com, selector: new}
+            domains:
+              example.com:
+                dkim:
+                  subdomains: true
+                  selectors:
+                    old: {state: retired}
+                    new: {}
+                    next: {state: pending}
+            """);
+
+        Assert.Equal(["new._domainkey.example.com"], model.OpenDkim!.KeyTable.Select(r => r.KeyName));
+        Assert.Equal(
+            ["news@example.com", "*@example.com", "*@*.example.com"],
+            model.OpenDkim.SigningTable.Select(r => r.Pattern));
+        Assert.Equal("no", OpenDkimSetting(model, "MultipleSignatures"));
+    }
+
+    [Fact]
+    public void Two_active_selectors_for_one_sender_turn_on_multiple_signatures()
+    {
+        var model = Derive("version: 1\ndomains:\n  example.com:\n    dkim:\n      selectors:\n        a: {}\n        b: {}\n");
+
+        Assert.Equal("yes", OpenDkimSetting(model, "MultipleSignatures"));
+    }
+
+    [Fact]
+    public void Parameters_that_UCS_writes_become_UCR_variables_and_others_go_into_our_fragment()
+    {
+        var model = Derive("version: 1\npostfix:\n  queue:\n    maximal_lifetime: 1h\n  parameters:\n    relayhost: \"[relay.example.com]:587\"\n    smtp_line_length_limit: 0\n");
+
+        Assert.Equal(
+            [("mail/postfix/maximal_queue_lifetime", "1h"), ("mail/relayhost", "[relay.example.com]:587")],
+            model.UcrVariables.Select(v => (v.Name, v.Value)));
+        Assert.Equal("0", Setting(model, "smtp_line_length_limit"));
+        Assert.DoesNotContain(model.MainCf.SelectMany(s => s.Settings), s => s.Name is "relayhost" or "maximal_queue_lifetime");
+    }
+
+    [Fact]
+    public void A_policy_without_dkim_or_milters_renders_only_the_ucr_variables()
+    {
+        var model = Derive("version: 1\npostfix:\n  queue:\n    maximal_lifetime: 1h\n");
+
+        Assert.Equal([TemplateCatalog.UcrVariables], model.Templates.ToArray());
+        Assert.Null(model.OpenDkim);
+    }
+
+    [Fact]
+    public void Internal_hosts_get_their_own_file_only_when_they_differ()
+    {
+        var same = Derive("version: 1\n" + OneDomain);
+        var own = Derive("version: 1\ndkim:\n  internal_hosts: [10.0.0.0/8]\n" + OneDomain);
+
+        Assert.DoesNotContain(TemplateCatalog.InternalHosts, same.Templates);
+        Assert.Equal("/etc/opendkim/TrustedHosts", OpenDkimSetting(same, "InternalHosts"));
+        Assert.Contains(TemplateCatalog.InternalHosts, own.Templates);
+        Assert.Equal("/etc/opendkim/InternalHosts", OpenDkimSetting(own, "InternalHosts"));
+        Assert.Equal(["10.0.0.0/8"], own.OpenDkim!.InternalHosts!.Value.ToArray());
+    }
+}
