@@ -156,22 +156,28 @@ public static class Applier
             steps.Add(["update"]);
         }
 
-        if (plan.Variables.Where(v => v.NewValue is not null).Select(v => $"{v.Name}={v.NewValue}").ToArray() is { Length: > 0 } set)
-        {
-            steps.Add(["set", .. set]);
-        }
-
-        if (plan.Variables.Where(v => v.NewValue is null).Select(v => v.Name).ToArray() is { Length: > 0 } unset)
-        {
-            steps.Add(["unset", .. unset]);
-        }
-
+        steps.AddRange(SetAndUnset(plan.Variables.Select(v => (v.Name, v.NewValue))));
         if (plan.CommitTargets.Length > 0)
         {
             steps.Add(["commit", .. plan.CommitTargets]);
         }
 
         return steps.Select(step => runner.Run(ucr, step)).FirstOrDefault(r => !r.Succeeded);
+    }
+
+    /// <summary>One <c>ucr set</c> for the values, one <c>ucr unset</c> for the nulls; none when empty.</summary>
+    private static IEnumerable<string[]> SetAndUnset(IEnumerable<(string Name, string? Value)> variables)
+    {
+        var list = variables.ToList();
+        if (list.Where(v => v.Value is not null).Select(v => $"{v.Name}={v.Value}").ToArray() is { Length: > 0 } set)
+        {
+            yield return ["set", .. set];
+        }
+
+        if (list.Where(v => v.Value is null).Select(v => v.Name).ToArray() is { Length: > 0 } unset)
+        {
+            yield return ["unset", .. unset];
+        }
     }
 
     /// <summary>
@@ -190,15 +196,7 @@ public static class Applier
                 steps.Add(["update"]);
             }
 
-            if (journal.Content.Variables.Where(v => v.Value is not null).Select(v => $"{v.Name}={v.Value}").ToArray() is { Length: > 0 } set)
-            {
-                steps.Add(["set", .. set]);
-            }
-
-            if (journal.Content.Variables.Where(v => v.Value is null).Select(v => v.Name).ToArray() is { Length: > 0 } unset)
-            {
-                steps.Add(["unset", .. unset]);
-            }
+            steps.AddRange(SetAndUnset(journal.Content.Variables.Select(v => (v.Name, v.Value))));
 
             foreach (var step in steps)
             {

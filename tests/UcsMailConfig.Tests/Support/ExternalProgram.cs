@@ -11,7 +11,11 @@ public sealed record ProgramResult(int ExitCode, string StdOut, string StdErr)
 /// <summary>Runs installed programs with an argument list and a timeout, for tests against the real tools.</summary>
 public static class ExternalProgram
 {
-    public static ProgramResult Run(string program, IEnumerable<string> args, TimeSpan? timeout = null)
+    /// <summary>
+    /// Runs <paramref name="program"/>; <paramref name="environment"/> sets variables, and a null
+    /// value removes one inherited from the test process.
+    /// </summary>
+    public static ProgramResult Run(string program, IEnumerable<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var startInfo = new ProcessStartInfo(program)
         {
@@ -25,16 +29,30 @@ public static class ExternalProgram
             startInfo.ArgumentList.Add(arg);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {program}");
         process.StandardInput.Close();
+        // Both streams are drained concurrently; reading one to the end first can deadlock.
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} did not finish in time");
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in time");
         }
 
+        process.WaitForExit();
         return new ProgramResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 

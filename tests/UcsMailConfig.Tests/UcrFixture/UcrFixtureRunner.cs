@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.UcrFixture;
 
@@ -33,39 +33,14 @@ public static class UcrFixtureRunner
     public static UcrResult RunWithEnvironment(
         IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var startInfo = new ProcessStartInfo(ScriptPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        startInfo.Environment.Remove("UCR_ROOT");
-        startInfo.Environment.Remove("UCR_FIXTURE_FAIL");
+        var isolated = new Dictionary<string, string?> { ["UCR_ROOT"] = null, ["UCR_FIXTURE_FAIL"] = null };
         foreach (var (name, value) in environment)
         {
-            startInfo.Environment[name] = value;
+            isolated[name] = value;
         }
 
-        using var process = Process.Start(startInfo)
-            ?? throw new InvalidOperationException($"could not start {ScriptPath}");
-        process.StandardInput.Close();
-        // Both streams are drained concurrently; reading one to the end first can deadlock.
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ucr fixture {string.Join(' ', args)} did not finish within {Timeout}");
-        }
-
-        process.WaitForExit();
-        return new UcrResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+        var result = ExternalProgram.Run(ScriptPath, args, Timeout, isolated);
+        return new UcrResult(result.ExitCode, result.StdOut, result.StdErr);
     }
 
     /// <summary>The argument lists of all fixture invocations under <paramref name="root"/>, oldest first.</summary>
