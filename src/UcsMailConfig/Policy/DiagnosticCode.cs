@@ -58,4 +58,10 @@ public sealed record DiagnosticCode(string Id, string Title)
     public static readonly DiagnosticCode SigningDomainMismatch = new("UMC056", "signing rule signs mail of another domain");
     public static readonly DiagnosticCode SpfAllPass = new("UMC057", "SPF +all authorises the whole internet");
     public static readonly DiagnosticCode MilterSettingsWithoutMilters = new("UMC058", "milter settings without any milter");
+    public static readonly DiagnosticCode SpfRecordInMechanisms = new("UMC059", "SPF record text (v=spf1) in the mechanism list");
+    public static readonly DiagnosticCode SpfAllInMechanisms = new("UMC060", "SPF 'all' in the mechanism list");
+
+    // The policy against the key files on the server (dns, dns check): found only where keys are read.
+    public static readonly DiagnosticCode WeakDkimKey = new("UMC061", "DKIM key shorter than 2048 bits");
+    public static readonly DiagnosticCode DkimKeyUnavailable = new("UMC062", "DKIM key file missing or unreadable");
 }

@@ -332,7 +332,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
             }
 
             var selector = entry.Value as YamlMapping;
-            var keyPath = Scalar(selector, "key") ?? $"/etc/opendkim/keys/{domain}/{name}.private";
+            var keyPath = Scalar(selector, "key") ?? DkimSelectorName.DefaultKeyPath(domain, name);
             if (!FilePath.IsSafeAbsolute(keyPath))
             {
                 continue;
@@ -355,7 +355,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
                 "retired" => SelectorState.Retired,
                 _ => SelectorState.Active,
             };
-            selectors.Add(new DkimSelector(name, keyPath, state));
+            selectors.Add(new DkimSelector(name, keyPath, state) { Position = entry.Key.Start });
         }
 
         if (selectors.Count > 0 && selectors.All(s => s.State != SelectorState.Active))
@@ -375,9 +375,20 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         }
 
         var mechanisms = new List<SpfMechanism>();
+        var all = Scalar(spf, "all") ?? "fail";
         foreach (var text in Items(spf["mechanisms"]).OfType<YamlScalar>())
         {
-            if (SpfMechanism.TryParse(text.Value, out var mechanism))
+            if (SpfMechanism.IsRecordText(text.Value))
+            {
+                diagnostics.Error(DiagnosticCode.SpfRecordInMechanisms, text.Start,
+                    $"spf.mechanisms of '{domain}' holds a whole SPF record ({Text.Quote(text.Value)}); the record's v=spf1 is written once, by ucs-mail-config, and a second one makes receivers answer PermError; list only the terms, e.g. [mx, a, include:_spf.provider.example]");
+            }
+            else if (SpfMechanism.IsAllTerm(text.Value))
+            {
+                diagnostics.Error(DiagnosticCode.SpfAllInMechanisms, text.Start,
+                    $"{Text.Quote(text.Value)} in spf.mechanisms of '{domain}' would end the record a second time; the record ends with spf.all (now: {all}); remove it here and set spf.all: fail, softfail or neutral");
+            }
+            else if (SpfMechanism.TryParse(text.Value, out var mechanism))
             {
                 mechanisms.Add(mechanism);
             }
@@ -390,7 +401,6 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
                 $"the SPF record of '{domain}' needs {lookups} DNS lookups (a, mx, include, exists); receivers allow at most 10 and answer PermError beyond; use ip4:/ip6: terms instead of some of them");
         }
 
-        var all = Scalar(spf, "all") ?? "fail";
         if (all == "pass")
         {
             diagnostics.Error(DiagnosticCode.SpfAllPass, spf.Find("all")!.Value.Start,

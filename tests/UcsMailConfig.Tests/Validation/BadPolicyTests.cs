@@ -837,6 +837,32 @@ public sealed partial class BadPolicyTests : IDisposable
             "6:12 UMC057"
         },
         {
+            // A whole record pasted as one item would publish v=spf1 twice.
+            "spf-record-in-mechanisms",
+            """
+            version: 1
+            domains:
+              example.com:
+                spf:
+                  mechanisms:
+                    - mx
+                    - "v=spf1 include:_spf.provider.example -all"
+            """,
+            "7:11 UMC059"
+        },
+        {
+            "spf-all-in-mechanisms",
+            """
+            version: 1
+            domains:
+              example.com:
+                spf:
+                  mechanisms: [mx, "~all"]
+                  all: fail
+            """,
+            "5:24 UMC060"
+        },
+        {
             "shared-key-file",
             """
             version: 1
@@ -1160,8 +1186,9 @@ public sealed partial class BadPolicyTests : IDisposable
     {
         var warningCodes = new HashSet<string> { "UMC049", "UMC052", "UMC055", "UMC056", "UMC058" };
 
-        // UMC012 needs a 32 MiB file and has its own test.
-        var notInTable = new HashSet<string> { "UMC012" };
+        // UMC012 needs a 32 MiB file, UMC061 and UMC062 need key files (only dns and dns check
+        // read them): each has its own test.
+        var notInTable = new HashSet<string> { "UMC012", "UMC061", "UMC062" };
         var allCodes = typeof(DiagnosticCode).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticCode))
             .Select(f => ((DiagnosticCode)f.GetValue(null)!).Id)

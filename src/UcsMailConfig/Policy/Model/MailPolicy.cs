@@ -43,7 +43,11 @@ public sealed record DomainPolicy(DomainName Name, DomainDkim? Dkim, SpfPolicy? 
 
 public sealed record DomainDkim(ImmutableArray<DkimSelector> Selectors, bool Subdomains);
 
-public sealed record DkimSelector(string Name, string KeyPath, SelectorState State);
+/// <summary>One DKIM key of a domain; <see cref="Position"/> is where the policy names it, for findings about its key file.</summary>
+public sealed record DkimSelector(string Name, string KeyPath, SelectorState State)
+{
+    public SourcePosition Position { get; init; }
+}
 
 public enum SelectorState
 {

@@ -35,8 +35,9 @@ public static class ValueFormats
     public static readonly ValueFormat Sender = new("sender", DiagnosticCode.InvalidSenderPattern, SenderPattern.Expectation,
         text => SenderPattern.IsCatchAll(text) || SenderPattern.TryParse(text, out _), "^[^@\\s]+@[^@\\s]+$");
 
+    // A pasted record or an 'all' term passes here so that the binder reports it under its own, clearer code.
     public static readonly ValueFormat Spf = new("spf-mechanism", DiagnosticCode.InvalidSpfMechanism, SpfMechanism.Expectation,
-        text => SpfMechanism.TryParse(text, out _));
+        text => SpfMechanism.TryParse(text, out _) || SpfMechanism.IsRecordText(text) || SpfMechanism.IsAllTerm(text));
 
     public static readonly ValueFormat DmarcUri = new("dmarc-uri", DiagnosticCode.InvalidReportUri, ReportUri.Expectation,
         ReportUri.IsValid, "^mailto:");

@@ -37,6 +37,17 @@ public sealed record SpfMechanism(string Text, bool QueriesDns)
         return true;
     }
 
+    /// <summary>
+    /// True for a whole SPF record (<c>v=spf1 ...</c>) pasted into the mechanism list: the
+    /// record's version tag is written once, by us, so it may not appear among the mechanisms.
+    /// </summary>
+    public static bool IsRecordText(string text) =>
+        text.StartsWith("v=spf1", StringComparison.OrdinalIgnoreCase) && (text.Length == 6 || text[6] == ' ');
+
+    /// <summary>True for an <c>all</c> term (<c>-all</c>, <c>~all</c>, ...): it has its own policy key.</summary>
+    public static bool IsAllTerm(string text) =>
+        string.Equals(text.Length > 0 && text[0] is '+' or '-' or '~' or '?' ? text[1..] : text, "all", StringComparison.OrdinalIgnoreCase);
+
     private static bool IsDomainWithCidr(string argument)
     {
         var slash = argument.IndexOf('/');
