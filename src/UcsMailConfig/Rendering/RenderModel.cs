@@ -11,7 +11,8 @@ public sealed record RenderModel(
     ImmutableArray<MainCfSection> MainCf,
     OpenDkimConfig? OpenDkim,
     ImmutableArray<UcrVariableSetting> UcrVariables,
-    ImmutableArray<InfoStanza> Info);
+    ImmutableArray<InfoStanza> Info,
+    ImmutableArray<DnsRecord> DnsRecords);
 
 /// <summary>A commented group of lines in our main.cf fragment.</summary>
 public sealed record MainCfSection(string Title, ImmutableArray<PostfixSetting> Settings);

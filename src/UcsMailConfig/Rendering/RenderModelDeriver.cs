@@ -11,7 +11,11 @@ namespace UcsMailConfig.Rendering;
 /// </summary>
 public static class RenderModelDeriver
 {
-    public static RenderModel Derive(MailPolicy policy)
+    /// <summary>Without key files: DKIM records become comments (what <c>render</c> writes).</summary>
+    public static RenderModel Derive(MailPolicy policy) => Derive(policy, DkimPublicKeys.None);
+
+    /// <summary>With the public keys the caller has read, so DKIM records carry their <c>p=</c> values.</summary>
+    public static RenderModel Derive(MailPolicy policy, DkimPublicKeys publicKeys)
     {
         var mainCf = MainCfSections(policy);
         var openDkim = policy.Dkim.Enabled ? OpenDkim(policy) : null;
@@ -43,7 +47,14 @@ public static class RenderModelDeriver
         }
 
         templates.Add(TemplateCatalog.UcrVariables);
-        return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy), [.. info]);
+        var dns = DnsRecordDeriver.Derive(policy, publicKeys);
+        if (dns.Length > 0)
+        {
+            templates.Add(TemplateCatalog.DnsZone);
+            templates.Add(TemplateCatalog.DnsPlain);
+        }
+
+        return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy), [.. info], dns);
     }
 
     private static ImmutableArray<MainCfSection> MainCfSections(MailPolicy policy)

@@ -15,6 +15,7 @@ internal static class ScriptGlobals
             ["main_cf"] = Array(model.MainCf, s => Object(("title", s.Title), ("settings", Array(s.Settings, p => Object(("name", p.Name), ("value", p.Value)))))),
             ["ucr_variables"] = Array(model.UcrVariables, v => Object(("name", v.Name), ("value", v.Value))),
             ["info"] = Array(model.Info, s => Object(("fields", Array(s.Fields, f => Object(("key", f.Key), ("value", f.Value)))))),
+            ["dns_records"] = DnsRecords(model.DnsRecords),
         };
         if (model.OpenDkim is { } dkim)
         {
@@ -28,6 +29,17 @@ internal static class ScriptGlobals
 
         return globals;
     }
+
+    public static ScriptObject ForDnsRecords(IEnumerable<DnsRecord> records) => new() { ["dns_records"] = DnsRecords(records) };
+
+    private static ScriptArray DnsRecords(IEnumerable<DnsRecord> records) =>
+        Array(records, r => Object(
+            ("comment", r.Comment),
+            ("name", r.Name),
+            ("type", DnsRecord.Type),
+            ("has_value", r.Value is not null),
+            ("value", r.Value ?? ""),
+            ("zone_strings", Array(r.ZoneStrings, TxtStrings.Quote))));
 
     private static ScriptObject Object(params (string Name, object Value)[] members)
     {

@@ -19,6 +19,8 @@ public static class TemplateCatalog
     public const string InternalHosts = "files/etc/opendkim/InternalHosts";
     public const string Info = "info/ucs-mail-config.info";
     public const string UcrVariables = "state/ucr-variables";
+    public const string DnsZone = "state/dns/zone";
+    public const string DnsPlain = "state/dns/plain";
 
     public const string UcrTemplatesDirectory = "etc/univention/templates/";
     public const string StateDirectory = "var/lib/ucs-mail-config/";

@@ -32,6 +32,9 @@ public static class TreeRenderer
         return new RenderedTree(files.ToImmutable());
     }
 
+    /// <summary>The text of one template for the given globals (the dns command prints the DNS forms this way).</summary>
+    internal static string RenderText(string template, ScriptObject globals) => Render(Parsed.Get(template), globals);
+
     private static string Render(Template template, ScriptObject globals)
     {
         var context = new TemplateContext
