@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+using UcsMailConfig.Policy;
+using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Policy.Values;
+using UcsMailConfig.Rendering;
+
+namespace UcsMailConfig.Dkim;
+
+/// <summary>
+/// The DKIM private keys on the server, the one place that creates and reads them. Paths are
+/// the server's (as the policy names them), looked up below an optional root folder. Contract:
+/// an existing key file is never overwritten, moved or deleted; new ones are mode 0600, owned by
+/// the opendkim user when it exists and we run as root; no private key is ever returned.
+/// </summary>
+public static class DkimKeyStore
+{
+    /// <summary>Where the server path <paramref name="path"/> is below <paramref name="root"/> (the path itself without a root).</summary>
+    public static string PathUnder(string? root, string path) =>
+        string.IsNullOrEmpty(root) ? path : Path.Join(Path.GetFullPath(root), path);
+
+    /// <summary>Creates a new key at <paramref name="keyPath"/> (below <paramref name="root"/>).</summary>
+    /// <exception cref="DkimKeyException">the file exists, the size is not offered, or it cannot be written.</exception>
+    public static CreatedKey Create(DomainName domain, string selector, string keyPath, int bits, string? root)
+    {
+        var target = PathUnder(root, keyPath);
+        var owner = Posix.IsRoot ? SystemAccount.Find(SystemAccount.OpenDkim) : null;
+        var publicKey = DkimKeyGenerator.Generate(target, bits, owner);
+        return new CreatedKey(domain, selector, keyPath, target, publicKey, owner?.Name ?? Environment.UserName);
+    }
+
+    /// <summary>
+    /// Creates the 2048-bit keys that pending and active selectors name but that do not exist
+    /// yet (what <c>apply</c> calls). Existing keys are left alone; a retired selector never
+    /// gets a new key, because a new key would not match the record that is still published.
+    /// </summary>
+    public static ImmutableArray<CreatedKey> EnsureKeys(MailPolicy policy, string? root)
+    {
+        var created = new List<CreatedKey>();
+        foreach (var domain in policy.Domains)
+        {
+            foreach (var selector in domain.Dkim?.Selectors ?? [])
+            {
+                if (selector.State != SelectorState.Retired && !Path.Exists(PathUnder(root, selector.KeyPath)))
+                {
+                    created.Add(Create(domain.Name, selector.Name, selector.KeyPath, DkimKeySize.Default, root));
+                }
+            }
+        }
+
+        return [.. created];
+    }
+
+    /// <summary>
+    /// Reads the public half of every selector's key. Findings point at the selector in the
+    /// policy: an error (UMC062) for a key that is missing or unreadable, a warning (UMC061)
+    /// for one shorter than 2048 bits.
+    /// </summary>
+    public static PublicKeyReading ReadPublicKeys(MailPolicy policy, string? root)
+    {
+        var keys = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var findings = new List<Diagnostic>();
+        foreach (var domain in policy.Domains)
+        {
+            foreach (var selector in domain.Dkim?.Selectors ?? [])
+            {
+                var file = PathUnder(root, selector.KeyPath);
+                var label = $"selector {Text.Quote(selector.Name)} of {domain.Name}";
+                if (!File.Exists(file))
+                {
+                    findings.Add(new Diagnostic(Severity.Error, DiagnosticCode.DkimKeyUnavailable, selector.Position,
+                        $"{label}: there is no key file {file}; create it with: ucs-mail-config dkim keygen --domain {domain.Name} --selector {selector.Name}{KeyOption(domain.Name, selector)}{(string.IsNullOrEmpty(root) ? "" : $" --root {root}")}"));
+                    continue;
+                }
+
+                DkimPublicKey key;
+                try
+                {
+                    key = DkimPublicKey.FromPemFile(file);
+                }
+                catch (DkimKeyException e)
+                {
+                    findings.Add(new Diagnostic(Severity.Error, DiagnosticCode.DkimKeyUnavailable, selector.Position, $"{label}: {e.Message}"));
+                    continue;
+                }
+
+                if (DkimKeySize.IsWeak(key.Bits))
+                {
+                    findings.Add(new Diagnostic(Severity.Warning, DiagnosticCode.WeakDkimKey, selector.Position,
+                        $"{label}: the key {file} has only {key.Bits} bits; receivers may reject keys shorter than 2048 bits (RFC 8301); replace it with: ucs-mail-config dkim rotate --domain {domain.Name}"));
+                }
+
+                keys[selector.KeyPath] = key.Base64;
+            }
+        }
+
+        return new PublicKeyReading(new DkimPublicKeys(keys.ToImmutable()), [.. findings]);
+    }
+
+    private static string KeyOption(DomainName domain, DkimSelector selector) =>
+        selector.KeyPath == DkimSelectorName.DefaultKeyPath(domain, selector.Name) ? "" : $" --key {selector.KeyPath}";
+}
+
+/// <summary>The public keys that could be read, and a finding for each selector whose key could not (or is weak).</summary>
+public sealed record PublicKeyReading(DkimPublicKeys Keys, ImmutableArray<Diagnostic> Diagnostics)
+{
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
+}
