@@ -21,6 +21,12 @@ public static class CliApp
             DiffCommand.Create(terminal),
             ApplyCommand.Create(terminal),
             SchemaCommand.Create(stdout),
+            new Command("dkim", "DKIM keys: create one (keygen) or start a key rotation (rotate).")
+            {
+                KeygenCommand.Create(terminal),
+                RotateCommand.Create(terminal),
+            },
+            DnsCommand.Create(terminal),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using UcsMailConfig.Dns;
+using UcsMailConfig.Rendering;
+
+namespace UcsMailConfig.Cli;
+
+/// <summary>
+/// <c>dns POLICY [--format zone|plain|json]</c>: print the TXT records to publish (DKIM per
+/// selector, SPF, DMARC). A selector whose key file is missing is an error (exit 1, nothing
+/// printed), unless <c>--allow-missing-keys</c> turns it into a warning and a comment line.
+/// </summary>
+internal static class DnsCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var (stdout, stderr) = (terminal.Out, terminal.Error);
+        var policyArgument = PolicyInput.CreateArgument();
+        var format = new Option<string>("--format")
+        {
+            Description = "zone: BIND zone-file lines, long values in quoted strings of at most 255 bytes; plain: one line per record, no quotes, for a provider's web form; json: for scripts",
+            DefaultValueFactory = _ => "zone",
+        };
+        format.AcceptOnlyFromAmong("zone", "plain", "json");
+        var root = KeyOptions.Root();
+        var allowMissing = new Option<bool>("--allow-missing-keys") { Description = "Print the other records when a selector's key file does not exist yet (its record becomes a comment)" };
+        var command = new Command("dns", "Print the DNS records (DKIM, SPF, DMARC) the policy asks to publish.")
+        {
+            policyArgument, format, root, allowMissing, DnsCheckCommand.Create(terminal),
+        };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetRequiredValue(policyArgument);
+            if (PolicyInput.Load(path, terminal) is not { } loaded
+                || PolicyKeys.Read(loaded, parse.GetValue(root), parse.GetValue(allowMissing), stderr) is not { } keys)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            var records = DnsRecordDeriver.Derive(loaded.Policy, keys);
+            stdout.Write(parse.GetValue(format) switch
+            {
+                "plain" => DnsText.Plain(records),
+                "json" => DnsJson.Write(records),
+                _ => DnsText.Zone(records),
+            });
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
