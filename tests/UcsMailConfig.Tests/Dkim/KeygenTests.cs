@@ -1,0 +1,187 @@
+using System.Security.Cryptography;
+using UcsMailConfig.Dkim;
+using UcsMailConfig.Tests.Support;
+
+namespace UcsMailConfig.Tests.Dkim;
+
+/// <summary>
+/// <c>dkim keygen</c> and the key store through the real file system: modes, owner, folders,
+/// never overwriting, the sizes offered, and the record printed in both forms.
+/// </summary>
+public sealed class KeygenTests : IDisposable
+{
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private readonly TempDirectory _root = new("ucsmail-keygen");
+
+    public void Dispose() => _root.Dispose();
+
+    private string KeyFile(string domain = "example.com", string selector = "20261128") =>
+        DkimKeyStore.PathUnder(_root.Path, $"/etc/opendkim/keys/{domain}/{selector}.private");
+
+    [Fact]
+    public void Keygen_writes_a_0600_rsa_2048_pem_owned_by_opendkim_in_0750_folders()
+    {
+        var result = CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "20261128", "--root", _root.Path);
+
+        Assert.True(result.Exit == 0, result.ToString());
+        var file = KeyFile();
+        Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(file));
+        var folderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+        Assert.Equal(folderMode, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+        Assert.Equal(folderMode, File.GetUnixFileMode(_root.Combine("etc", "opendkim", "keys")));
+        Assert.Equal("opendkim", Owner(file));
+        Assert.Equal("opendkim", Owner(Path.GetDirectoryName(file)!));
+        Assert.Equal(["20261128.private"], Directory.GetFileSystemEntries(Path.GetDirectoryName(file)!).Select(Path.GetFileName));
+
+        var pem = File.ReadAllText(file);
+        Assert.StartsWith("-----BEGIN RSA PRIVATE KEY-----\n", pem, StringComparison.Ordinal);
+        using var rsa = RSA.Create();
+        rsa.ImportFromPem(pem);
+        Assert.Equal(2048, rsa.KeySize);
+        Assert.Contains($"p={DkimPublicKey.FromRsa(rsa).Base64}", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keygen_never_overwrites_an_existing_key()
+    {
+        var file = KeyFile();
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, "the admin's precious key\n");
+        var before = File.GetLastWriteTimeUtc(file);
+
+        var result = CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "20261128", "--root", _root.Path);
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains("exists already; an existing key is never overwritten", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", result.Stdout);
+        Assert.Equal("the admin's precious key\n", File.ReadAllText(file));
+        Assert.Equal(before, File.GetLastWriteTimeUtc(file));
+        Assert.Single(Directory.GetFileSystemEntries(Path.GetDirectoryName(file)!));
+    }
+
+    [Fact]
+    public void Keygen_a_second_time_keeps_the_first_key()
+    {
+        Assert.Equal(0, CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "s1", "--root", _root.Path).Exit);
+        var first = File.ReadAllBytes(KeyFile(selector: "s1"));
+
+        var second = CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "s1", "--root", _root.Path);
+
+        Assert.Equal(1, second.Exit);
+        Assert.Equal(first, File.ReadAllBytes(KeyFile(selector: "s1")));
+    }
+
+    [Theory]
+    [InlineData(512)]
+    [InlineData(2047)]
+    [InlineData(2049)]
+    [InlineData(8192)]
+    public void Keygen_refuses_sizes_that_are_not_offered(int bits)
+    {
+        var result = CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "s1", "--bits", $"{bits}", "--root", _root.Path);
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains("2048 (the default), 3072 or 4096", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_root.Combine("etc")));
+    }
+
+    [Fact]
+    public void Keygen_1024_works_with_a_loud_warning()
+    {
+        var result = CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "s1", "--bits", "1024", "--root", _root.Path);
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Contains("WARNING: a 1024-bit RSA key is weak", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1024, DkimPublicKey.FromPemFile(KeyFile(selector: "s1")).Bits);
+    }
+
+    [Theory]
+    [InlineData(3072)]
+    [InlineData(4096)]
+    public void Keygen_makes_larger_keys_on_request_at_the_given_path(int bits)
+    {
+        var result = CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "s1", "--bits", $"{bits}",
+            "--key", "/srv/keys/s1.pem", "--root", _root.Path);
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Equal(bits, DkimPublicKey.FromPemFile(_root.Combine("srv", "keys", "s1.pem")).Bits);
+        Assert.Contains("{key: /srv/keys/s1.pem, state: pending}", result.Stdout, StringComparison.Ordinal);
+        Assert.Empty(result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("--domain", "localhost")]
+    [InlineData("--selector", "-bad")]
+    [InlineData("--key", "relative/key.pem")]
+    public void Keygen_rejects_bad_names_and_writes_nothing(string option, string value)
+    {
+        var args = new Dictionary<string, string> { ["--domain"] = "example.com", ["--selector"] = "s1", ["--key"] = "/etc/k/s1.private" };
+        args[option] = value;
+
+        var result = CliRun.Run(["dkim", "keygen", .. args.SelectMany(a => new[] { a.Key, a.Value }), "--root", _root.Path]);
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains($"{option}: '{value}' is not valid", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_root.Path));
+    }
+
+    [Fact]
+    public void Keygen_prints_the_record_in_both_labelled_forms_with_the_same_value()
+    {
+        var result = CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "s1", "--root", _root.Path);
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Contains("; ZONE FILE FORM", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("# PLAIN FORM", result.Stdout, StringComparison.Ordinal);
+        var plain = ZoneForm.PlainValues(result.Stdout).Single();
+        Assert.Equal(plain, ZoneForm.JoinedValues(result.Stdout).Single());
+        Assert.Equal($"v=DKIM1; k=rsa; p={DkimPublicKey.FromPemFile(KeyFile(selector: "s1")).Base64}", plain);
+    }
+
+    [Fact]
+    public void EnsureKeys_creates_only_missing_keys_of_pending_and_active_selectors()
+    {
+        using var policy = new KeyedPolicy("""
+            version: 1
+            domains:
+              example.com:
+                dkim:
+                  selectors:
+                    old: {state: retired}
+                    cur: {state: active}
+                    next: {state: pending}
+                    kept: {state: active}
+            """, createKeys: false);
+        var kept = policy["/etc/opendkim/keys/example.com/kept.private"];
+        Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
+        File.WriteAllText(kept, "existing\n");
+
+        var created = DkimKeyStore.EnsureKeys(policy.Load(), policy.Root);
+
+        Assert.Equal(["cur", "next"], created.Select(k => k.Selector));
+        Assert.All(created, k => Assert.Equal(2048, DkimPublicKey.FromPemFile(k.WrittenTo).Bits));
+        Assert.All(created, k => Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(k.WrittenTo)));
+        Assert.False(File.Exists(policy["/etc/opendkim/keys/example.com/old.private"]));
+        Assert.Equal("existing\n", File.ReadAllText(kept));
+        Assert.Empty(DkimKeyStore.EnsureKeys(policy.Load(), policy.Root));
+    }
+
+    [Fact]
+    public void A_public_key_file_is_not_taken_for_a_private_key()
+    {
+        using var rsa = RSA.Create(2048);
+        var file = _root.Combine("public.pem");
+        File.WriteAllText(file, rsa.ExportSubjectPublicKeyInfoPem());
+
+        var error = Assert.Throws<DkimKeyException>(() => DkimPublicKey.FromPemFile(file));
+
+        Assert.Contains("holds no unencrypted private key", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string Owner(string path)
+    {
+        var result = ExternalProgram.Run("stat", ["-c", "%U", path]);
+        return result.StdOut.Trim();
+    }
+}
