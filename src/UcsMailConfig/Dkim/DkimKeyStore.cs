@@ -93,7 +93,8 @@ public static class DkimKeyStore
             }
         }
 
-        return new PublicKeyReading(new DkimPublicKeys(keys.ToImmutable()), [.. findings]);
+        // In file order, like the policy's own findings, so that the output reads top to bottom.
+        return new PublicKeyReading(new DkimPublicKeys(keys.ToImmutable()), [.. findings.OrderBy(d => d.Position.Line).ThenBy(d => d.Position.Column)]);
     }
 
     private static string KeyOption(DomainName domain, DkimSelector selector) =>

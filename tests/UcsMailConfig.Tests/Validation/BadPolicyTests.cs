@@ -1203,6 +1203,32 @@ public sealed partial class BadPolicyTests : IDisposable
     }
 
     [Fact]
+    public void MissingKeyFile_IsAnErrorAtTheSelector_WhereKeysAreRead()
+    {
+        var path = WritePolicy("no-key.yaml", "version: 1\ndomains:\n  example.com:\n    dkim:\n      selectors:\n        s1: {}\n        \"20261128\": {key: /srv/k.pem}\n"u8.ToArray());
+
+        var (exit, stdout, stderr) = Run("dns", path, "--root", _root);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal(["6:9: error UMC062: ", "7:9: error UMC062: "], ErrorPrefixes(stderr, path));
+        Assert.Contains("--selector 20261128 --key /srv/k.pem --root", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WeakKey_IsAWarningAtTheSelector_WhereKeysAreRead()
+    {
+        var path = WritePolicy("weak-key.yaml", "version: 1\ndomains:\n  example.com:\n    dkim:\n      selectors:\n        s1: {}\n"u8.ToArray());
+        Assert.Equal(0, Run("dkim", "keygen", "--domain", "example.com", "--selector", "s1", "--bits", "1024", "--root", _root).Exit);
+
+        var (exit, _, stderr) = Run("dns", path, "--root", _root);
+
+        Assert.Equal(0, exit);
+        var warnings = Lines(stderr).Where(l => l.Contains(": warning ", StringComparison.Ordinal)).Select(l => DiagnosticPrefix(l, path, "warning"));
+        Assert.Equal(["6:9: warning UMC061: "], warnings);
+    }
+
+    [Fact]
     public void UnknownKeyMessage_NamesTheSuggestionAndTheValidKeys()
     {
         var path = WritePolicy("typo.yaml", "version: 1\npostfix:\n  queue:\n    maximal_lifetme: 1h\n"u8.ToArray());
