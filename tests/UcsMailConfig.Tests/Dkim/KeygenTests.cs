@@ -179,6 +179,18 @@ public sealed class KeygenTests : IDisposable
         Assert.Contains("holds no unencrypted private key", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_ed25519_key_file_is_refused_because_opendkim_cannot_sign_it_beside_rsa()
+    {
+        // A throwaway Ed25519 key made for this test (openssl genpkey -algorithm ed25519).
+        var file = _root.Combine("ed25519.pem");
+        File.WriteAllText(file, "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIKR7OH8HoFJiZF88lso+GLXZBrVqXvtHumePi77wiafX\n-----END PRIVATE KEY-----\n");
+
+        var error = Assert.Throws<DkimKeyException>(() => DkimPublicKey.FromPemFile(file));
+
+        Assert.Contains("holds no RSA private key (Ed25519 and other key types are not supported, see docs/dkim.md)", error.Message, StringComparison.Ordinal);
+    }
+
     private static string Owner(string path)
     {
         var result = ExternalProgram.Run("stat", ["-c", "%U", path]);
