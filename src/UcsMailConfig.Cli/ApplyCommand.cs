@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
-using UcsMailConfig.Rendering;
+using System.Net;
+using UcsMailConfig.Dns;
 using UcsMailConfig.Ucs;
 
 namespace UcsMailConfig.Cli;
@@ -20,9 +21,12 @@ internal static class ApplyCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON report on stdout (changed, files, variables, commands, errors)" };
         var lockWait = new Option<int>("--lock-wait") { Description = "Seconds to wait for another apply on the same host to finish", DefaultValueFactory = _ => 60 };
         var timeout = new Option<int>("--timeout") { Description = "Seconds each external program may run", DefaultValueFactory = _ => 120 };
+        var generateKeys = new Option<bool>("--generate-keys") { Description = "Create the DKIM keys that pending and active selectors name but that do not exist yet (never over an existing key)" };
+        var dnsServer = new Option<string?>("--dns-server") { Description = "IP[:PORT] of the DNS server asked whether a newly active selector's record is published (default: the system's resolvers)" };
+        var activateWithoutDns = new Option<bool>("--activate-without-dns") { Description = "Let a selector start signing although DNS does not show its record yet (receivers will fail its signatures)" };
         var command = new Command("apply", "Apply a policy: check it with the real tools, write the UCR templates, ucr register/set/commit, verify, reload - or roll everything back.")
         {
-            policy, check, json, lockWait, timeout,
+            policy, check, json, lockWait, timeout, generateKeys, dnsServer, activateWithoutDns,
         };
         host.AddTo(command, withTools: true);
         command.SetAction(parse =>
@@ -42,17 +46,27 @@ internal static class ApplyCommand
             }
 
             var root = Path.GetFullPath(parse.GetRequiredValue(host.Root));
+            IPEndPoint? server = null;
+            if (parse.GetValue(dnsServer) is { } serverText && !DnsServerAddress.TryParse(serverText, out server))
+            {
+                stderr.WriteLine($"error: --dns-server {serverText} is not IP[:PORT]");
+                return ExitCodes.InvalidInput;
+            }
+
             var options = new ApplyOptions(root, host.Tools(parse), parse.GetValue(check),
                 TimeSpan.FromSeconds(parse.GetValue(lockWait)), TimeSpan.FromSeconds(parse.GetValue(timeout)))
             {
                 CrashAfterWrites = int.TryParse(Environment.GetEnvironmentVariable("UCSMAIL_TEST_CRASH_AFTER_WRITES"), out var n) ? n : null,
+                PolicyName = loaded.Name,
+                GenerateKeys = parse.GetValue(generateKeys),
+                DnsServer = server,
+                ActivateWithoutDns = parse.GetValue(activateWithoutDns),
             };
 
-            var renderModel = RenderModelDeriver.Derive(loaded.Policy);
             ApplyReport report;
             try
             {
-                report = Applier.Apply(TreeRenderer.Render(renderModel), renderModel, options);
+                report = Applier.Apply(loaded.Policy, options);
             }
             catch (TimeoutException e)
             {

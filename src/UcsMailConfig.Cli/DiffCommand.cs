@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using UcsMailConfig.Dkim;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Ucs;
 
@@ -25,8 +26,10 @@ internal static class DiffCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var renderModel = RenderModelDeriver.Derive(loaded.Policy);
-            var plan = Planner.Plan(TreeRenderer.Render(renderModel), renderModel, Path.GetFullPath(parse.GetRequiredValue(host.Root)));
+            // The same keys apply reads, so that diff shows what apply would do; none is created here.
+            var root = Path.GetFullPath(parse.GetRequiredValue(host.Root));
+            var renderModel = RenderModelDeriver.Derive(loaded.Policy, DkimKeyStore.ReadPublicKeys(loaded.Policy, root).Keys);
+            var plan = Planner.Plan(TreeRenderer.Render(renderModel), renderModel, root);
             stdout.Write(Describe(plan));
             return plan.HasChanges ? ExitCodes.ChangesPending : ExitCodes.Success;
         });

@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
 
 namespace UcsMailConfig.Ucs;
 
 /// <summary>
-/// Apply: makes a host match a render, or leaves it as it was. In order: lock; recover from
-/// an interrupted apply; plan (nothing to do: done, no program run); check the change with
+/// Apply: makes a host match a policy, or leaves it as it was. In order: lock; recover from
+/// an interrupted apply; DKIM keys (created on request) and render; refuse a selector whose
+/// key or DNS record is missing; plan (nothing to do: done, no program run); check the change with
 /// the real tools on a staging copy; journal (backups and intent); write our files
 /// atomically; <c>ucr register</c>/<c>update</c>, <c>ucr set</c>/<c>unset</c>, <c>ucr commit</c>
 /// of exactly the changed targets; check the live result; reload what changed; record the
@@ -13,7 +15,7 @@ namespace UcsMailConfig.Ucs;
 /// </summary>
 public static class Applier
 {
-    public static ApplyReport Apply(RenderedTree tree, RenderModel model, ApplyOptions options)
+    public static ApplyReport Apply(MailPolicy policy, ApplyOptions options)
     {
         var clock = Stopwatch.StartNew();
         var root = Path.GetFullPath(options.Root);
@@ -46,6 +48,13 @@ public static class Applier
             var targets = interrupted.Content.Targets;
             ServiceControl.Reload(targets.Contains(UcrTargets.MainCf), targets.Any(t => t.StartsWith("/etc/opendkim", StringComparison.Ordinal)),
                 flushQueue: false, root, options.Tools, runner, notes);
+        }
+
+        var model = RenderModelDeriver.Derive(policy, DkimReadiness.PrepareKeys(policy, root, options, notes));
+        var tree = TreeRenderer.Render(model);
+        if (!DkimReadiness.CheckActivation(model, root, options, errors, notes))
+        {
+            return Report(ApplyOutcome.Refused, null, recovered);
         }
 
         var plan = Planner.Plan(tree, model, root);

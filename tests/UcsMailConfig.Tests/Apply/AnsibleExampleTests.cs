@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using UcsMailConfig.Tests.Support;
-using UcsMailConfig.Tests.UcrFixture;
 
 namespace UcsMailConfig.Tests.Apply;
 
@@ -53,7 +52,7 @@ public sealed partial class AnsibleExampleTests
         {
             ["mail_policy_file"] = policy,
             ["ucs_mail_config_command"] = new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "ucs-mail-config.dll") },
-            ["ucs_mail_config_options"] = new[] { "--root", host.Root, "--ucr", UcrFixtureRunner.ScriptPath, "--systemctl", "/bin/false" },
+            ["ucs_mail_config_options"] = host.HostArguments(),
         }));
         string[] args = ["-i", "localhost,", "-c", "local", "-e", "target_hosts=localhost", "-e", "@" + variables, Playbook, .. checkMode ? new[] { "--check" } : []];
 

@@ -21,6 +21,7 @@ public sealed class ApplyFailureTests
     public void Ucr_commit_fails()
     {
         using var host = new ApplySandbox();
+        host.CreateKeys(ApplySandbox.Example("single-domain"));
         var before = host.Snapshot();
         var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {UcrFixtureRunner.ScriptPath} \"$@\"");
 
@@ -34,6 +35,7 @@ public sealed class ApplyFailureTests
     public void Postfix_check_fails()
     {
         using var host = new ApplySandbox();
+        host.CreateKeys(ApplySandbox.Example("single-domain"));
         var before = host.Snapshot();
         var postfix = host.WriteStub("postfix", "if [ \"$3\" = check ]; then echo 'postfix/postfix-script: fatal: injected check failure' >&2; exit 1; fi\nexec /usr/sbin/postfix \"$@\"");
 
@@ -46,6 +48,7 @@ public sealed class ApplyFailureTests
     public void Opendkim_check_of_the_live_configuration_fails()
     {
         using var host = new ApplySandbox();
+        host.CreateKeys(ApplySandbox.Example("single-domain"));
         var before = host.Snapshot();
         // The staging check passes (it runs on a copy in ucs-mail-config-staging-*); the live one fails.
         var opendkim = host.WriteStub("opendkim", "case \"$3\" in *staging*) exec /usr/sbin/opendkim \"$@\";; esac\necho 'opendkim: injected configuration error' >&2; exit 78");
@@ -61,6 +64,7 @@ public sealed class ApplyFailureTests
         using var host = new ApplySandbox();
         // A folder where a template must go: the write of that file fails after others succeeded.
         Directory.CreateDirectory(host["etc/univention/templates/files/etc/opendkim/SigningTable"]);
+        host.CreateKeys(ApplySandbox.Example("single-domain"));
         var before = host.Snapshot();
 
         var result = host.Apply(ApplySandbox.Example("single-domain"), "--json");
@@ -77,6 +81,7 @@ public sealed class ApplyFailureTests
     {
         using var host = new ApplySandbox();
         Assert.Equal(0, host.Apply(ApplySandbox.Example("single-domain")).Exit);
+        host.CreateKeys(ApplySandbox.Example("multi-domain"));
         var before = host.Snapshot();
         var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {UcrFixtureRunner.ScriptPath} \"$@\"");
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using UcsMailConfig.Cli;
+using UcsMailConfig.Dkim;
+using UcsMailConfig.Policy;
 using UcsMailConfig.Tests.Support;
 using UcsMailConfig.Tests.UcrFixture;
 
@@ -41,7 +43,8 @@ public sealed class ApplySandbox : IDisposable
 
     public string[] HostArguments(params string[] overrides)
     {
-        var arguments = new List<string> { "--root", Root, "--systemctl", "/bin/false" };
+        // Keys are created as needed; no DNS server here can show their records.
+        var arguments = new List<string> { "--root", Root, "--systemctl", "/bin/false", "--generate-keys", "--activate-without-dns" };
         if (!overrides.Contains("--ucr"))
         {
             arguments.AddRange(["--ucr", UcrFixtureRunner.ScriptPath]);
@@ -60,6 +63,13 @@ public sealed class ApplySandbox : IDisposable
 
     public (int Exit, string Out, string Err) Apply(string policy, params string[] extra) =>
         Cli(["apply", policy, .. HostArguments(extra)]);
+
+    /// <summary>Creates the policy's DKIM keys below the root now, so that a snapshot taken next already has them.</summary>
+    public void CreateKeys(string policy)
+    {
+        var loaded = PolicyLoader.LoadFile(policy);
+        DkimKeyStore.EnsureKeys(loaded.Policy!, Root);
+    }
 
     /// <summary>Runs the CLI as its own process (for tests that kill it or run two at once).</summary>
     public static Process StartCliProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)

@@ -1,0 +1,114 @@
+using UcsMailConfig.Tests.Support;
+
+namespace UcsMailConfig.Tests.Apply;
+
+/// <summary>
+/// apply and DKIM: keys are created only when asked, an active selector needs its key, and a
+/// selector starts signing only once a real DNS server (BIND on 127.0.0.1) shows its record.
+/// </summary>
+public sealed class ApplyDkimTests
+{
+    private const string Pending = "version: 1\ndkim:\n  socket: localhost:12345\ndomains:\n  example.com:\n    dkim:\n      selectors:\n        \"20261128\": {state: pending}\n";
+
+    private static string Active => Pending.Replace("state: pending", "state: active", StringComparison.Ordinal);
+
+    /// <summary>Host options without the sandbox's default --activate-without-dns.</summary>
+    private static string[] Strict(ApplySandbox host, params string[] extra) =>
+        [.. host.HostArguments().Where(a => a != "--activate-without-dns"), .. extra];
+
+    private static string Zone(ApplySandbox host, string policy)
+    {
+        var zone = host.Cli("dns", policy, "--format", "zone", "--root", host.Root);
+        Assert.True(zone.Exit == 0, zone.Err);
+        return zone.Out;
+    }
+
+    [Fact]
+    public void A_pending_selector_gets_its_key_and_record_without_signing_then_signs_once_DNS_shows_it()
+    {
+        using var host = new ApplySandbox();
+        var policy = host.WritePolicy(Pending);
+
+        var pending = host.Cli(["apply", policy, .. Strict(host)]);
+
+        Assert.True(pending.Exit == 0, pending.Out + pending.Err);
+        Assert.Contains("created the DKIM key /etc/opendkim/keys/example.com/20261128.private", pending.Out, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(host["etc/opendkim/keys/example.com/20261128.private"]));
+        Assert.DoesNotContain("20261128._domainkey", File.ReadAllText(host["etc/univention/templates/files/etc/opendkim/KeyTable"]), StringComparison.Ordinal);
+        var installedZone = File.ReadAllText(host["var/lib/ucs-mail-config/dns/zone"]);
+        Assert.Contains("20261128._domainkey.example.com.", installedZone, StringComparison.Ordinal);
+        Assert.Contains("v=DKIM1; k=rsa; p=", installedZone, StringComparison.Ordinal);
+
+        File.WriteAllText(policy, Active);
+        using (var empty = new BindServer(""))
+        {
+            var before = host.Snapshot();
+            var refused = host.Cli(["apply", policy, .. Strict(host, "--dns-server", empty.Address)]);
+
+            Assert.Equal(3, refused.Exit);
+            Assert.Contains("shows no record 20261128._domainkey.example.com with its key", refused.Err, StringComparison.Ordinal);
+            Assert.Equal(before, host.Snapshot());
+        }
+
+        using var published = new BindServer(Zone(host, policy));
+        var active = host.Cli(["apply", policy, .. Strict(host, "--dns-server", published.Address)]);
+
+        Assert.True(active.Exit == 0, active.Out + active.Err);
+        Assert.Contains("20261128._domainkey.example.com example.com:20261128:/etc/opendkim/keys/example.com/20261128.private",
+            File.ReadAllText(host["etc/opendkim/KeyTable"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_record_with_another_key_does_not_count_as_published()
+    {
+        using var host = new ApplySandbox();
+        using var other = new ApplySandbox();
+        var policy = host.WritePolicy(Active);
+        host.CreateKeys(policy);
+        other.CreateKeys(policy);
+        using var wrongKey = new BindServer(Zone(other, policy));
+
+        var refused = host.Cli(["apply", policy, .. Strict(host, "--dns-server", wrongKey.Address)]);
+
+        Assert.Equal(3, refused.Exit);
+    }
+
+    [Fact]
+    public void The_override_activates_loudly_without_DNS()
+    {
+        using var host = new ApplySandbox();
+        var policy = host.WritePolicy(Active);
+
+        var result = host.Apply(policy);
+
+        Assert.True(result.Exit == 0, result.Out + result.Err);
+        Assert.Contains("WARNING: selector 20261128 of example.com becomes active although", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_active_selector_without_its_key_is_refused_unless_keys_may_be_created()
+    {
+        using var host = new ApplySandbox();
+        var policy = host.WritePolicy(Active);
+        var before = host.Snapshot();
+
+        var refused = host.Cli(["apply", policy, .. host.HostArguments().Where(a => a != "--generate-keys")]);
+
+        Assert.Equal(3, refused.Exit);
+        Assert.Contains("is active but its key file /etc/opendkim/keys/example.com/20261128.private does not exist", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(before, host.Snapshot());
+    }
+
+    [Fact]
+    public void An_existing_key_is_never_replaced()
+    {
+        using var host = new ApplySandbox();
+        var policy = host.WritePolicy(Active);
+        host.CreateKeys(policy);
+        var key = File.ReadAllBytes(host["etc/opendkim/keys/example.com/20261128.private"]);
+
+        Assert.Equal(0, host.Apply(policy).Exit);
+
+        Assert.Equal(key, File.ReadAllBytes(host["etc/opendkim/keys/example.com/20261128.private"]));
+    }
+}
