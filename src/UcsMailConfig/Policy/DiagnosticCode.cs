@@ -58,4 +58,11 @@ public sealed record DiagnosticCode(string Id, string Title)
     public static readonly DiagnosticCode SigningDomainMismatch = new("UMC056", "signing rule signs mail of another domain");
     public static readonly DiagnosticCode SpfAllPass = new("UMC057", "SPF +all authorises the whole internet");
     public static readonly DiagnosticCode MilterSettingsWithoutMilters = new("UMC058", "milter settings without any milter");
+
+    // Transport encryption and S/MIME (tls, webapp).
+    public static readonly DiagnosticCode InvalidTlsDestination = new("UMC070", "invalid TLS policy destination");
+    public static readonly DiagnosticCode DaneWithoutDnsName = new("UMC071", "DANE for a destination without a DNS name");
+    public static readonly DiagnosticCode MandatoryTlsWithoutTlsRelay = new("UMC072", "mandatory outbound TLS without a relay known to speak TLS");
+    public static readonly DiagnosticCode DaneNeedsValidatingResolver = new("UMC073", "DANE depends on a DNSSEC-validating resolver");
+    public static readonly DiagnosticCode MandatoryInboundTls = new("UMC074", "mandatory inbound TLS refuses mail from servers without TLS");
 }
