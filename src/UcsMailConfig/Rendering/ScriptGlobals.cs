@@ -15,6 +15,8 @@ internal static class ScriptGlobals
             ["main_cf"] = Array(model.MainCf, s => Object(("title", s.Title), ("settings", Array(s.Settings, p => Object(("name", p.Name), ("value", p.Value)))))),
             ["ucr_variables"] = Array(model.UcrVariables, v => Object(("name", v.Name), ("value", v.Value))),
             ["info"] = Array(model.Info, s => Object(("fields", Array(s.Fields, f => Object(("key", f.Key), ("value", f.Value)))))),
+            ["tls_policy_map"] = Array(model.TlsPolicyMap, r => Object(("destination", r.Destination), ("level", r.Level))),
+            ["kopano_smime"] = Array(model.KopanoSmime?.Defines ?? [], d => Object(("name", d.Name), ("value", d.Value))),
         };
         if (model.OpenDkim is { } dkim)
         {
