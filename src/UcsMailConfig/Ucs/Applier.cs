@@ -46,7 +46,7 @@ public static class Applier
 
             recovered = true;
             var targets = interrupted.Content.Targets;
-            ServiceControl.Reload(targets.Any(t => t.StartsWith("/etc/postfix/", StringComparison.Ordinal)), targets.Any(t => t.StartsWith("/etc/opendkim", StringComparison.Ordinal)),
+            ServiceControl.Reload(targets.Any(UcrTargets.IsPostfix), targets.Any(t => t.StartsWith("/etc/opendkim", StringComparison.Ordinal)),
                 flushQueue: false, root, options.Tools, runner, notes);
         }
 

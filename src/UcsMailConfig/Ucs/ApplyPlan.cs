@@ -40,7 +40,7 @@ public sealed record ApplyPlan(
     public bool HasChanges => Files.Length > 0 || Variables.Length > 0;
 
     /// <summary>main.cf or a table in /etc/postfix changes: check Postfix and reload it.</summary>
-    public bool TouchesPostfix => CommitTargets.Any(t => t.StartsWith("/etc/postfix/", StringComparison.Ordinal));
+    public bool TouchesPostfix => CommitTargets.Any(UcrTargets.IsPostfix);
 
     public bool TouchesOpenDkim => CommitTargets.Any(t => t.StartsWith("/etc/opendkim", StringComparison.Ordinal));
 }
