@@ -88,6 +88,11 @@ internal static class ApplyCommand
                 WriteHuman(report, stdout);
             }
 
+            foreach (var warning in report.Warnings)
+            {
+                stderr.WriteLine($"warning: {warning}");
+            }
+
             foreach (var error in report.Errors)
             {
                 stderr.WriteLine($"error: {error}");

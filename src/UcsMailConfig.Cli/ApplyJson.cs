@@ -18,12 +18,13 @@ internal static class ApplyJson
         [.. report.Plan?.Variables.Select(v => new JsonVariable(v.Name, v.OldValue, v.NewValue)) ?? []],
         [.. report.Commands.Select(c => new JsonCommand([c.Program, .. c.Arguments], c.ExitCode, (long)c.Duration.TotalMilliseconds, c.Succeeded ? null : c.Output))],
         report.Errors,
+        report.Warnings,
         report.Notes,
         report.RecoveredInterruptedApply), ApplyJsonContext.Default.JsonReport);
 
     public static string Invalid(string diagnostics) => JsonSerializer.Serialize(new JsonReport(
         false, "invalid", ExitCodes.InvalidInput, [], [], [],
-        [.. diagnostics.Split('\n', StringSplitOptions.RemoveEmptyEntries)], [], false), ApplyJsonContext.Default.JsonReport);
+        [.. diagnostics.Split('\n', StringSplitOptions.RemoveEmptyEntries)], [], [], false), ApplyJsonContext.Default.JsonReport);
 }
 
 internal sealed record JsonReport(
@@ -34,6 +35,7 @@ internal sealed record JsonReport(
     IReadOnlyList<JsonVariable> Variables,
     IReadOnlyList<JsonCommand> Commands,
     IReadOnlyList<string> Errors,
+    IReadOnlyList<string> Warnings,
     IReadOnlyList<string> Notes,
     bool RecoveredInterruptedApply);
 

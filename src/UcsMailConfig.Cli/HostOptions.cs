@@ -17,13 +17,15 @@ internal sealed class HostOptions
     private readonly Option<string?> _opendkim = new("--opendkim") { Description = "Path of opendkim (default: $UCSMAIL_OPENDKIM or /usr/sbin/opendkim)" };
     private readonly Option<string?> _postqueue = new("--postqueue") { Description = "Path of postqueue (default: $UCSMAIL_POSTQUEUE or /usr/sbin/postqueue)" };
     private readonly Option<string?> _systemctl = new("--systemctl") { Description = "Path of systemctl (default: $UCSMAIL_SYSTEMCTL or /usr/bin/systemctl)" };
+    private readonly Option<string?> _postmap = new("--postmap") { Description = "Path of postmap (default: $UCSMAIL_POSTMAP or /usr/sbin/postmap)" };
+    private readonly Option<string?> _dpkgQuery = new("--dpkg-query") { Description = "Path of dpkg-query (default: $UCSMAIL_DPKG_QUERY or /usr/bin/dpkg-query)" };
 
     public void AddTo(Command command, bool withTools)
     {
         command.Add(Root);
         if (withTools)
         {
-            foreach (var option in new[] { _ucr, _postconf, _postfix, _opendkim, _postqueue, _systemctl })
+            foreach (var option in new[] { _ucr, _postconf, _postfix, _opendkim, _postqueue, _systemctl, _postmap, _dpkgQuery })
             {
                 command.Add(option);
             }
@@ -39,6 +41,8 @@ internal sealed class HostOptions
             parse.GetValue(_postfix) ?? fromEnvironment.Postfix,
             parse.GetValue(_opendkim) ?? fromEnvironment.OpenDkim,
             parse.GetValue(_postqueue) ?? fromEnvironment.Postqueue,
-            parse.GetValue(_systemctl) ?? fromEnvironment.Systemctl);
+            parse.GetValue(_systemctl) ?? fromEnvironment.Systemctl,
+            parse.GetValue(_postmap) ?? fromEnvironment.Postmap,
+            parse.GetValue(_dpkgQuery) ?? fromEnvironment.DpkgQuery);
     }
 }

@@ -64,4 +64,11 @@ public sealed record DiagnosticCode(string Id, string Title)
     // The policy against the key files on the server (dns, dns check): found only where keys are read.
     public static readonly DiagnosticCode WeakDkimKey = new("UMC061", "DKIM key shorter than 2048 bits");
     public static readonly DiagnosticCode DkimKeyUnavailable = new("UMC062", "DKIM key file missing or unreadable");
+
+    // Transport encryption and S/MIME (tls, webapp).
+    public static readonly DiagnosticCode InvalidTlsDestination = new("UMC070", "invalid TLS policy destination");
+    public static readonly DiagnosticCode DaneWithoutDnsName = new("UMC071", "DANE for a destination without a DNS name");
+    public static readonly DiagnosticCode MandatoryTlsWithoutTlsRelay = new("UMC072", "mandatory outbound TLS without a relay known to speak TLS");
+    public static readonly DiagnosticCode DaneNeedsValidatingResolver = new("UMC073", "DANE depends on a DNSSEC-validating resolver");
+    public static readonly DiagnosticCode MandatoryInboundTls = new("UMC074", "mandatory inbound TLS refuses mail from servers without TLS");
 }

@@ -21,13 +21,17 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         var postfix = root["postfix"] as YamlMapping;
         var domains = BindDomains(root["domains"] as YamlMapping);
         var dkim = BindDkim(root["dkim"] as YamlMapping, domains, root["dkim"]?.Start ?? root.Start);
+        var parametersNode = postfix?["parameters"] as YamlMapping;
+        var tls = BindTls(root["tls"] as YamlMapping, parametersNode);
         return new MailPolicy(
             new PostfixPolicy(
                 BindQueue(postfix?["queue"] as YamlMapping),
                 BindMilters(postfix?["milters"] as YamlMapping, dkim),
-                BindParameters(postfix?["parameters"] as YamlMapping)),
+                BindParameters(parametersNode, tls)),
             dkim,
-            domains);
+            domains,
+            tls,
+            BindSmime((root["webapp"] as YamlMapping)?["smime"] as YamlMapping));
     }
 
     private QueuePolicy BindQueue(YamlMapping? queue)
@@ -145,7 +149,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         return new MilterPolicy(Scalar(milters, "default_action") ?? "accept", protocol, [.. chain]);
     }
 
-    private ImmutableArray<PostfixParameter> BindParameters(YamlMapping? parameters)
+    private ImmutableArray<PostfixParameter> BindParameters(YamlMapping? parameters, TlsPolicy tls)
     {
         var result = new List<PostfixParameter>();
         foreach (var entry in parameters?.Entries ?? [])
@@ -161,6 +165,16 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
             {
                 diagnostics.Error(DiagnosticCode.ParameterOwnedByPolicy, entry.Key.Start,
                     $"postfix.parameters.{name} is written from postfix.milters and dkim; set it there instead");
+            }
+            else if (name == StockUcsParameters.InboundTlsLevel)
+            {
+                diagnostics.Error(DiagnosticCode.ParameterOwnedByPolicy, entry.Key.Start,
+                    $"postfix.parameters.{name} has its own policy key; use tls.inbound.level instead");
+            }
+            else if (name == StockUcsParameters.DnsSupportLevel && tls.UsesDane)
+            {
+                diagnostics.Error(DiagnosticCode.ParameterOwnedByPolicy, entry.Key.Start,
+                    $"postfix.parameters.{name} is written as 'dnssec' because the tls section uses dane, which needs DNSSEC answers; remove it here");
             }
             else if (stock is { UcrVariable: null })
             {
@@ -425,6 +439,116 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
             Strings(dmarc["ruf"]),
             Scalar(dmarc, "adkim") ?? "relaxed",
             Scalar(dmarc, "aspf") ?? "relaxed");
+    }
+
+    private static readonly string[] MandatoryOutboundLevels = ["encrypt", "verify", "secure"];
+
+    private TlsPolicy BindTls(YamlMapping? tls, YamlMapping? parameters)
+    {
+        if (tls is null)
+        {
+            return TlsPolicy.None;
+        }
+
+        var outbound = tls["outbound"] as YamlMapping;
+        var inbound = tls["inbound"] as YamlMapping;
+        var rules = new List<TlsDestinationRule>();
+        foreach (var entry in (tls["destinations"] as YamlMapping)?.Entries ?? [])
+        {
+            if (!ValueSafety.IsSafe(entry.Key.Value) || !TlsDestination.TryParse(entry.Key.Value, out var destination)
+                || entry.Value is not YamlScalar { IsNull: false } levelNode || !PolicySchema.OutboundTlsLevels.Contains(levelNode.Value))
+            {
+                continue;
+            }
+
+            if (rules.Any(r => r.Destination == destination))
+            {
+                diagnostics.Error(DiagnosticCode.DuplicateKey, entry.Key.Start,
+                    $"tls.destinations names {destination} twice (destinations are not case-sensitive); list each destination once");
+                continue;
+            }
+
+            if (levelNode.Value == TlsPolicy.Dane && !destination.IsDnsName)
+            {
+                diagnostics.Error(DiagnosticCode.DaneWithoutDnsName, levelNode.Start,
+                    $"tls.destinations.{destination}: dane looks up TLSA records under the destination's DNS name, and an address literal has none; use the host's name ([mail.example.com]) or the level encrypt, verify or secure");
+                continue;
+            }
+
+            rules.Add(new TlsDestinationRule(destination, levelNode.Value));
+        }
+
+        var policy = new TlsPolicy(
+            Scalar(outbound, "level"),
+            Scalar(outbound, "min_protocol"),
+            Scalar(inbound, "level"),
+            Scalar(inbound, "min_protocol"),
+            [.. rules.OrderBy(r => r.Destination.Text, StringComparer.Ordinal)]);
+
+        if (policy.OutboundLevel is { } level && MandatoryOutboundLevels.Contains(level))
+        {
+            CheckTlsRelay(level, outbound!.Find("level")!.Value.Start, parameters, policy);
+        }
+
+        if (policy.UsesDane)
+        {
+            var first = policy.OutboundLevel == TlsPolicy.Dane
+                ? outbound!.Find("level")!.Value.Start
+                : (tls["destinations"] as YamlMapping)!.Entries.First(e => e.Value is YamlScalar { Value: TlsPolicy.Dane }).Value.Start;
+            diagnostics.Warning(DiagnosticCode.DaneNeedsValidatingResolver, first,
+                "dane works only with a DNSSEC-validating resolver (e.g. unbound on this host, named in /etc/resolv.conf); without one Postfix sees no TLSA records and falls back to opportunistic TLS (may). ucs-mail-config sets smtp_dns_support_level = dnssec");
+        }
+
+        if (policy.InboundLevel == "encrypt")
+        {
+            diagnostics.Warning(DiagnosticCode.MandatoryInboundTls, inbound!.Find("level")!.Value.Start,
+                "tls.inbound.level: encrypt refuses mail from every server that does not use STARTTLS; RFC 3207 forbids this on a publicly referenced MX. Use it only on a server that receives from known clients");
+        }
+
+        return policy;
+    }
+
+    /// <summary>
+    /// Mandatory TLS for all outgoing mail needs every next hop to speak TLS. Without a relayhost
+    /// the next hops are the recipients' MX hosts, many of which offer no STARTTLS: their mail is
+    /// deferred and finally bounced. With a relayhost, only the relay must speak TLS; naming it in
+    /// tls.destinations is how the policy says it does.
+    /// </summary>
+    private void CheckTlsRelay(string level, SourcePosition at, YamlMapping? parameters, TlsPolicy tls)
+    {
+        var relayhost = Scalar(parameters, "relayhost");
+        if (relayhost is null || relayhost.Trim().Length == 0)
+        {
+            diagnostics.Warning(DiagnosticCode.MandatoryTlsWithoutTlsRelay, at,
+                $"tls.outbound.level: {level} without a relayhost delivers straight to the recipients' MX hosts, and mail to every one that does not offer STARTTLS is deferred and finally bounced; use may (or dane) for delivery to the internet and {level} in tls.destinations for the partners that need it, or send through a relay (postfix.parameters.relayhost)");
+            return;
+        }
+
+        var named = TlsDestination.TryParse(relayhost.Trim(), out var relay) && tls.Destinations.Any(d => d.Destination == relay);
+        if (!named)
+        {
+            diagnostics.Warning(DiagnosticCode.MandatoryTlsWithoutTlsRelay, at,
+                $"tls.outbound.level: {level} sends all mail through the relayhost {Text.Quote(relayhost)}, which the policy does not know to speak TLS; if it does not offer STARTTLS, all outgoing mail is deferred. Name it in tls.destinations (\"{relayhost.Trim()}\": {level}) once you have checked that it does");
+        }
+    }
+
+    private SmimePolicy? BindSmime(YamlMapping? smime)
+    {
+        if (smime is null)
+        {
+            return null;
+        }
+
+        var cipher = Scalar(smime, "cipher") switch
+        {
+            "aes-128-cbc" => SmimeCipher.Aes128Cbc,
+            "aes-192-cbc" => SmimeCipher.Aes192Cbc,
+            _ => SmimeCipher.Aes256Cbc,
+        };
+        var caCertificates = smime["ca_certificates"] is { } list
+            ? [.. Items(list).OfType<YamlScalar>().Select(s => s.Value).Where(p => ValueSafety.IsSafe(p) && ValueFormats.CaPath.IsValid(p))]
+            : ImmutableArray.Create("/etc/ssl/certs");
+        return new SmimePolicy(cipher, caCertificates, Boolean(smime, "ocsp") ?? true, Boolean(smime, "remember_passphrase") ?? false);
     }
 
     private void CheckChroot(MilterSocket socket, SourcePosition at, string where)

@@ -18,6 +18,7 @@ public static class StockUcsParameters
 
     // From univention-mail-postfix's main.cf.d/10_general and 60_tls (UCS 5.x source); the
     // variable is the one the stock fragment reads, so setting it changes the one line UCS writes.
+    // 60_tls writes smtpd_use_tls = yes as fixed text and no smtpd_tls_security_level at all.
     public static readonly IReadOnlyList<Entry> All =
     [
         new("maximal_queue_lifetime", "mail/postfix/maximal_queue_lifetime", "postfix.queue.maximal_lifetime", "UCS default 5d"),
@@ -41,12 +42,12 @@ public static class StockUcsParameters
         new("smtpd_banner", "mail/postfix/smtpd/banner", null, ManagedByUcs),
         new("smtputf8_enable", "mail/postfix/smtputf8_enable", null, ManagedByUcs),
         new("always_bcc", "mail/archivefolder", null, ManagedByUcs),
-        new("smtp_tls_security_level", "mail/postfix/tls/client/level", null, ManagedByUcs),
-        new("smtp_tls_mandatory_protocols", "mail/postfix/tls/client/mandatory_protocols", null, ManagedByUcs),
+        new("smtp_tls_security_level", "mail/postfix/tls/client/level", "tls.outbound.level", "UCS default may"),
+        new("smtp_tls_mandatory_protocols", "mail/postfix/tls/client/mandatory_protocols", "tls.outbound.min_protocol", "UCS default !SSLv2"),
         new("smtp_tls_protocols", "mail/postfix/tls/client/protocols", null, ManagedByUcs),
         new("smtp_tls_exclude_ciphers", "mail/postfix/tls/client/exclude_ciphers", null, ManagedByUcs),
-        new("smtp_tls_policy_maps", "mail/postfix/tls/policy/maps", null, ManagedByUcs),
-        new("smtpd_tls_mandatory_protocols", "mail/postfix/smtpd/tls/mandatory_protocols", null, ManagedByUcs),
+        new("smtp_tls_policy_maps", "mail/postfix/tls/policy/maps", "tls.destinations", "UCS default hash:/etc/postfix/tls_policy"),
+        new("smtpd_tls_mandatory_protocols", "mail/postfix/smtpd/tls/mandatory_protocols", "tls.inbound.min_protocol", "UCS default !SSLv2"),
         new("smtpd_tls_protocols", "mail/postfix/smtpd/tls/protocols", null, ManagedByUcs),
         new("smtpd_tls_exclude_ciphers", "mail/postfix/smtpd/tls/exclude_ciphers", null, ManagedByUcs),
         new("smtpd_tls_cert_file", "mail/postfix/ssl/certificate", null, ManagedByUcs),
@@ -72,6 +73,19 @@ public static class StockUcsParameters
     /// <summary>Parameters our own fragment writes from the milters and dkim sections.</summary>
     public static readonly IReadOnlyList<string> MilterParameters =
         ["milter_default_action", "milter_protocol", "non_smtpd_milters", "smtpd_milters"];
+
+    /// <summary>Written by our own fragment from tls.inbound.level; UCS never writes it, and it overrides UCS's smtpd_use_tls.</summary>
+    public const string InboundTlsLevel = "smtpd_tls_security_level";
+
+    /// <summary>Written by our own fragment as 'dnssec' when the tls section uses dane.</summary>
+    public const string DnsSupportLevel = "smtp_dns_support_level";
+
+    /// <summary>
+    /// What 60_tls writes into smtp_tls_policy_maps when mail/postfix/tls/policy/maps is unset: UCS's
+    /// own table, fed by mail/postfix/tls/client/policy/* and the authenticated relayhost. Our table
+    /// goes before it, so UCS's entries still apply to every destination the policy does not name.
+    /// </summary>
+    public const string UcsTlsPolicyMaps = "hash:/etc/postfix/tls_policy";
 
     public static Entry? Find(string parameter) => All.FirstOrDefault(e => e.Parameter == parameter);
 }

@@ -5,6 +5,8 @@ namespace UcsMailConfig.Rendering;
 /// <summary>
 /// Everything the templates print, already decided: which files exist, every line's value,
 /// every socket in each program's own syntax. Templates only loop and format.
+/// <see cref="HashTables"/> are generated files (absolute paths) that Postfix reads as
+/// <c>hash:</c> tables, so <c>postmap</c> must compile them after UCR writes them.
 /// </summary>
 public sealed record RenderModel(
     ImmutableArray<string> Templates,
@@ -12,7 +14,10 @@ public sealed record RenderModel(
     OpenDkimConfig? OpenDkim,
     ImmutableArray<UcrVariableSetting> UcrVariables,
     ImmutableArray<InfoStanza> Info,
-    ImmutableArray<DnsRecord> DnsRecords);
+    ImmutableArray<DnsRecord> DnsRecords,
+    ImmutableArray<TlsPolicyRow> TlsPolicyMap,
+    ImmutableArray<string> HashTables,
+    KopanoSmimeConfig? KopanoSmime);
 
 /// <summary>A commented group of lines in our main.cf fragment.</summary>
 public sealed record MainCfSection(string Title, ImmutableArray<PostfixSetting> Settings);
@@ -45,3 +50,11 @@ public sealed record UcrVariableSetting(string Name, string Value);
 public sealed record InfoStanza(ImmutableArray<InfoField> Fields);
 
 public sealed record InfoField(string Key, string Value);
+
+/// <summary>A line of the TLS policy table: <c>DESTINATION LEVEL</c>.</summary>
+public sealed record TlsPolicyRow(string Destination, string Level);
+
+/// <summary>config-smime.php as PHP constant definitions; each value is already a PHP literal or constant name.</summary>
+public sealed record KopanoSmimeConfig(ImmutableArray<PhpDefine> Defines);
+
+public sealed record PhpDefine(string Name, string Value);

@@ -19,6 +19,8 @@ public static class RenderModelDeriver
     {
         var mainCf = MainCfSections(policy);
         var openDkim = policy.Dkim.Enabled ? OpenDkim(policy) : null;
+        var tlsPolicyMap = policy.Tls.Destinations.Select(d => new TlsPolicyRow(d.Destination.Text, d.Level)).ToImmutableArray();
+        var kopanoSmime = policy.Smime is { } smime ? KopanoSmime(smime) : null;
 
         var templates = new List<string>();
         var info = new List<InfoStanza>();
@@ -37,8 +39,22 @@ public static class RenderModelDeriver
             }
 
             templates.AddRange(tables);
-            info.AddRange(tables.Select(t =>
-                Stanza(("Type", "file"), ("File", TemplateCatalog.UcrPath(t)), ("User", "root"), ("Group", "root"), ("Mode", "0644"))));
+            info.AddRange(tables.Select(FileStanza));
+        }
+
+        var hashTables = new List<string>();
+        if (tlsPolicyMap.Length > 0)
+        {
+            templates.Add(TemplateCatalog.TlsPolicyMap);
+            info.Add(FileStanza(TemplateCatalog.TlsPolicyMap));
+            hashTables.Add("/" + TemplateCatalog.UcrPath(TemplateCatalog.TlsPolicyMap));
+        }
+
+        if (kopanoSmime is not null)
+        {
+            // As kopano-webapp-plugin-smime ships it: root's, readable by the web server's PHP.
+            templates.Add(TemplateCatalog.KopanoSmimeConfig);
+            info.Add(FileStanza(TemplateCatalog.KopanoSmimeConfig));
         }
 
         if (info.Count > 0)
@@ -54,7 +70,7 @@ public static class RenderModelDeriver
             templates.Add(TemplateCatalog.DnsPlain);
         }
 
-        return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy), [.. info], dns);
+        return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy), [.. info], dns, tlsPolicyMap, [.. hashTables], kopanoSmime);
     }
 
     private static ImmutableArray<MainCfSection> MainCfSections(MailPolicy policy)
@@ -71,6 +87,24 @@ public static class RenderModelDeriver
             AddMilterList(settings, "smtpd_milters", milters.Chain.Where(m => m.Smtpd), policy.Dkim);
             AddMilterList(settings, "non_smtpd_milters", milters.Chain.Where(m => m.NonSmtpd), policy.Dkim);
             sections.Add(new MainCfSection("milters, in order (postfix.milters, dkim.socket)", [.. settings]));
+        }
+
+        var tls = new List<PostfixSetting>();
+        if (policy.Tls.InboundLevel is { } inbound)
+        {
+            // UCS writes smtpd_use_tls = yes; a non-empty smtpd_tls_security_level overrides it
+            // (Postfix documents it so, and postconf reads both without a warning).
+            tls.Add(new(StockUcsParameters.InboundTlsLevel, inbound));
+        }
+
+        if (policy.Tls.UsesDane)
+        {
+            tls.Add(new(StockUcsParameters.DnsSupportLevel, "dnssec"));
+        }
+
+        if (tls.Count > 0)
+        {
+            sections.Add(new MainCfSection("transport encryption (tls; the client level and protocols are UCR variables)", [.. tls]));
         }
 
         var extra = policy.Postfix.Parameters.Where(p => StockUcsParameters.Find(p.Name) is null).ToList();
@@ -168,6 +202,13 @@ public static class RenderModelDeriver
         Add("maximal_queue_lifetime", queue.MaximalLifetime?.Text);
         Add("bounce_queue_lifetime", queue.BounceLifetime?.Text);
         Add("delay_warning_time", queue.DelayWarning?.Text);
+        var tls = policy.Tls;
+        Add("smtp_tls_security_level", tls.OutboundLevel);
+        Add("smtp_tls_mandatory_protocols", tls.OutboundMinProtocol is { } client ? ">=" + client : null);
+        Add("smtpd_tls_mandatory_protocols", tls.InboundMinProtocol is { } server ? ">=" + server : null);
+        Add("smtp_tls_policy_maps", tls.Destinations.Length > 0
+            ? $"hash:/{TemplateCatalog.UcrPath(TemplateCatalog.TlsPolicyMap)}, {StockUcsParameters.UcsTlsPolicyMaps}"
+            : null);
         foreach (var parameter in policy.Postfix.Parameters.Where(p => StockUcsParameters.Find(p.Name) is not null))
         {
             Add(parameter.Name, parameter.Value);
@@ -175,6 +216,32 @@ public static class RenderModelDeriver
 
         return [.. settings.OrderBy(s => s.Name, StringComparer.Ordinal)];
     }
+
+    private static KopanoSmimeConfig KopanoSmime(SmimePolicy smime) => new(
+    [
+        // The plugin reads every one of these; a missing constant is a fatal error in PHP 8.
+        new("PLUGIN_SMIME_USER_DEFAULT_ENABLE_SMIME", "false"),
+        new("PLUGIN_SMIME_CACERTS", PhpString(string.Join(';', smime.CaCertificates))),
+        new("PLUGIN_SMIME_CIPHER", smime.Cipher switch
+        {
+            SmimeCipher.Aes128Cbc => "OPENSSL_CIPHER_AES_128_CBC",
+            SmimeCipher.Aes192Cbc => "OPENSSL_CIPHER_AES_192_CBC",
+            SmimeCipher.Aes256Cbc => "OPENSSL_CIPHER_AES_256_CBC",
+            _ => throw new ArgumentOutOfRangeException(nameof(smime), smime.Cipher, "no such S/MIME cipher"),
+        }),
+        new("PLUGIN_SMIME_PASSPHRASE_REMEMBER_BROWSER", smime.RememberPassphrase ? "true" : "false"),
+        new("PLUGIN_SMIME_ENABLE_OCSP", smime.Ocsp ? "true" : "false"),
+        new("PLUGIN_SMIME_PROXY", PhpString("")),
+        new("PLUGIN_SMIME_PROXY_PORT", PhpString("")),
+        new("PLUGIN_SMIME_PROXY_USERPWD", PhpString("")),
+    ]);
+
+    /// <summary>A PHP single-quoted string: only the backslash and the quote are special there.</summary>
+    private static string PhpString(string text) =>
+        "'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
+    private static InfoStanza FileStanza(string template) =>
+        Stanza(("Type", "file"), ("File", TemplateCatalog.UcrPath(template)), ("User", "root"), ("Group", "root"), ("Mode", "0644"));
 
     private static string KeyName(string domain, string selector) => $"{selector}._domainkey.{domain}";
 

@@ -16,6 +16,8 @@ internal static class ScriptGlobals
             ["ucr_variables"] = Array(model.UcrVariables, v => Object(("name", v.Name), ("value", v.Value))),
             ["info"] = Array(model.Info, s => Object(("fields", Array(s.Fields, f => Object(("key", f.Key), ("value", f.Value)))))),
             ["dns_records"] = DnsRecords(model.DnsRecords),
+            ["tls_policy_map"] = Array(model.TlsPolicyMap, r => Object(("destination", r.Destination), ("level", r.Level))),
+            ["kopano_smime"] = Array(model.KopanoSmime?.Defines ?? [], d => Object(("name", d.Name), ("value", d.Value))),
         };
         if (model.OpenDkim is { } dkim)
         {

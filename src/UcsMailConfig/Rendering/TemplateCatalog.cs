@@ -17,6 +17,8 @@ public static class TemplateCatalog
     public const string SigningTable = "files/etc/opendkim/SigningTable";
     public const string TrustedHosts = "files/etc/opendkim/TrustedHosts";
     public const string InternalHosts = "files/etc/opendkim/InternalHosts";
+    public const string TlsPolicyMap = "files/etc/postfix/tls_policy_ucs-mail-config";
+    public const string KopanoSmimeConfig = "files/etc/kopano/webapp/config-smime.php";
     public const string Info = "info/ucs-mail-config.info";
     public const string UcrVariables = "state/ucr-variables";
     public const string DnsZone = "state/dns/zone";

@@ -7,11 +7,12 @@ namespace UcsMailConfig.Ucs;
 /// <summary>
 /// Apply: makes a host match a policy, or leaves it as it was. In order: lock; recover from
 /// an interrupted apply; DKIM keys (created on request) and render; refuse a selector whose
-/// key or DNS record is missing; plan (nothing to do: done, no program run); check the change with
-/// the real tools on a staging copy; journal (backups and intent); write our files
-/// atomically; <c>ucr register</c>/<c>update</c>, <c>ucr set</c>/<c>unset</c>, <c>ucr commit</c>
-/// of exactly the changed targets; check the live result; reload what changed; record the
-/// new state. Any failure after the journal puts every file and variable back.
+/// key or DNS record is missing; plan (nothing to do: done, no program run); ask dpkg about the
+/// S/MIME plugin the policy configures; check the change with the real tools on a staging
+/// copy; journal (backups and intent); write our files atomically; <c>ucr register</c>/<c>update</c>,
+/// <c>ucr set</c>/<c>unset</c>, <c>ucr commit</c> of exactly the changed targets; <c>postmap</c>
+/// the changed tables; check the live result; reload what changed; record the new state. Any
+/// failure after the journal puts every file, compiled table and variable back.
 /// </summary>
 public static class Applier
 {
@@ -28,9 +29,10 @@ public static class Applier
 
         var runner = new CommandRunner(options.CommandTimeout, environment);
         var errors = new List<string>();
+        var warnings = new List<string>();
         var notes = new List<string>();
         ApplyReport Report(ApplyOutcome outcome, ApplyPlan? plan, bool recovered) =>
-            new(outcome, plan, runner.Records, errors, notes, recovered, clock.Elapsed);
+            new(outcome, plan, runner.Records, errors, notes, recovered, clock.Elapsed) { Warnings = warnings };
 
         using var applyLock = ApplyLock.Acquire(root, options.LockWait);
 
@@ -46,7 +48,7 @@ public static class Applier
 
             recovered = true;
             var targets = interrupted.Content.Targets;
-            ServiceControl.Reload(targets.Contains(UcrTargets.MainCf), targets.Any(t => t.StartsWith("/etc/opendkim", StringComparison.Ordinal)),
+            ServiceControl.Reload(targets.Any(UcrTargets.IsPostfix), targets.Any(t => t.StartsWith("/etc/opendkim", StringComparison.Ordinal)),
                 flushQueue: false, root, options.Tools, runner, notes);
         }
 
@@ -61,6 +63,11 @@ public static class Applier
         if (!plan.HasChanges)
         {
             return Report(ApplyOutcome.Unchanged, plan, recovered);
+        }
+
+        if (model.KopanoSmime is not null)
+        {
+            SmimePluginCheck.Run(options.Tools, runner, warnings, notes);
         }
 
         if (options.CheckOnly)
@@ -89,7 +96,9 @@ public static class Applier
         try
         {
             WriteFiles(plan, root, options.CrashAfterWrites);
-            var failed = Ucr(plan, options.Tools.Ucr, runner) ?? LiveCheck.Run(plan, root, options.Tools, runner);
+            var failed = Ucr(plan, options.Tools.Ucr, runner)
+                ?? Postmap.Run(plan.PostmapTargets, root, Path.Combine(root, "etc/postfix"), options.Tools, runner)
+                ?? LiveCheck.Run(plan, root, options.Tools, runner);
             if (failed is null)
             {
                 servicesTouched = true;

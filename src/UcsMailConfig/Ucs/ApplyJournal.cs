@@ -4,7 +4,7 @@ namespace UcsMailConfig.Ucs;
 
 /// <summary>
 /// The write-ahead journal of one apply: a copy of every file the apply may change (our
-/// templates, UCR's generated targets, our state) and the old value of every UCR variable it
+/// templates, UCR's generated targets, compiled Postfix tables, our state) and the old value of every UCR variable it
 /// sets, taken before anything changes. The intent file is written last, so its presence
 /// means "an apply may have changed things and did not finish"; the next run restores from
 /// it before planning. Removed when the apply is complete or rolled back.
@@ -39,8 +39,10 @@ public sealed class ApplyJournal
     /// <summary>Backs up everything <paramref name="plan"/> may change, then records the intent.</summary>
     public static ApplyJournal Begin(string root, ApplyPlan plan)
     {
+        // A compiled table is backed up as bytes, so a rollback needs no postmap run.
         var paths = plan.Files.Select(f => f.Path)
             .Concat(plan.CommitTargets.Select(t => t.TrimStart('/')))
+            .Concat(plan.PostmapTargets.Select(t => Postmap.CompiledPath(t).TrimStart('/')))
             .Append(ApplyState.RelativePath)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)

@@ -26,18 +26,21 @@ public enum RegistrationChange
 /// <summary>
 /// The difference between a render and a host, and the commands that close it. Computed
 /// without running any program, so that an unchanged host costs nothing to check.
+/// <see cref="PostmapTargets"/> are the committed targets that Postfix reads as hash tables.
 /// </summary>
 public sealed record ApplyPlan(
     ImmutableArray<FileChange> Files,
     ImmutableArray<VariableChange> Variables,
     RegistrationChange Registration,
     ImmutableArray<string> CommitTargets,
+    ImmutableArray<string> PostmapTargets,
     bool QueueLifetimeLowered,
     ApplyState NewState)
 {
     public bool HasChanges => Files.Length > 0 || Variables.Length > 0;
 
-    public bool TouchesPostfix => CommitTargets.Contains(UcrTargets.MainCf);
+    /// <summary>main.cf or a table in /etc/postfix changes: check Postfix and reload it.</summary>
+    public bool TouchesPostfix => CommitTargets.Any(UcrTargets.IsPostfix);
 
     public bool TouchesOpenDkim => CommitTargets.Any(t => t.StartsWith("/etc/opendkim", StringComparison.Ordinal));
 }

@@ -21,7 +21,10 @@ public enum ApplyOutcome
     RollbackFailed,
 }
 
-/// <summary>The result of one apply: outcome, plan, every command run, and what went wrong.</summary>
+/// <summary>
+/// The result of one apply: outcome, plan, every command run, and what went wrong.
+/// <see cref="Warnings"/> are findings about the host that did not stop the apply.
+/// </summary>
 public sealed record ApplyReport(
     ApplyOutcome Outcome,
     ApplyPlan? Plan,
@@ -31,5 +34,7 @@ public sealed record ApplyReport(
     bool RecoveredInterruptedApply,
     TimeSpan Duration)
 {
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public bool Changed => Outcome == ApplyOutcome.Applied || RecoveredInterruptedApply;
 }

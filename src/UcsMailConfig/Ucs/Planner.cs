@@ -81,6 +81,7 @@ public static class Planner
             [.. variables],
             registration,
             [.. targets.Order(StringComparer.Ordinal)],
+            [.. model.HashTables.Where(targets.Contains).Order(StringComparer.Ordinal)],
             QueueLifetimeLowered(variables),
             new ApplyState([.. tree.Files.Keys], desired));
     }

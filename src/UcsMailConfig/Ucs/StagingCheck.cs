@@ -7,7 +7,8 @@ namespace UcsMailConfig.Ucs;
 /// <summary>
 /// Checks a planned change with the real tools BEFORE anything live is touched: a copy of the
 /// live main.cf with the change applied must pass <c>postconf -n</c> without a warning, and
-/// the new opendkim.conf with its tables must pass <c>opendkim -n</c>. Works in a private
+/// every Postfix table must compile with <c>postmap</c>, and the new opendkim.conf with its
+/// tables must pass <c>opendkim -n</c>. Works in a private
 /// folder that it removes again. Returns the failing command, or null when all is well.
 /// </summary>
 public static class StagingCheck
@@ -17,7 +18,9 @@ public static class StagingCheck
         var staging = Directory.CreateTempSubdirectory("ucs-mail-config-staging-").FullName;
         try
         {
-            return CheckPostfix(model, root, staging, tools, runner) ?? CheckOpenDkim(tree, staging, tools, runner);
+            return CheckPostfix(model, root, staging, tools, runner)
+                ?? CheckHashTables(tree, model, staging, tools, runner)
+                ?? CheckOpenDkim(tree, staging, tools, runner);
         }
         finally
         {
@@ -62,6 +65,28 @@ public static class StagingCheck
 
         var postconf = runner.Run(tools.Postconf, "-c", directory, "-n");
         return postconf.Succeeded && postconf.StandardError.Length == 0 ? null : postconf;
+    }
+
+    private static CommandRecord? CheckHashTables(RenderedTree tree, RenderModel model, string staging, ToolPaths tools, CommandRunner runner)
+    {
+        var tables = new List<string>();
+        foreach (var (path, file) in tree.Files.Where(f => UcrTargets.For(f.Key) is { } t && model.HashTables.Contains(t)))
+        {
+            var target = Path.Combine(staging, UcrTargets.For(path)!.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.WriteAllText(target, Encoding.UTF8.GetString(file.Content).Replace(UcrWarning, "# staging copy", StringComparison.Ordinal));
+            tables.Add(UcrTargets.For(path)!);
+        }
+
+        // CheckPostfix wrote the staged main.cf there, when the host has one.
+        var configDirectory = Path.Combine(staging, "postfix");
+        Directory.CreateDirectory(configDirectory);
+        if (!File.Exists(Path.Combine(configDirectory, "main.cf")))
+        {
+            File.WriteAllText(Path.Combine(configDirectory, "main.cf"), "");
+        }
+
+        return Postmap.Run(tables, staging, configDirectory, tools, runner);
     }
 
     private static CommandRecord? CheckOpenDkim(RenderedTree tree, string staging, ToolPaths tools, CommandRunner runner)

@@ -7,6 +7,9 @@ public static class UcrTargets
 {
     public const string MainCf = "/etc/postfix/main.cf";
 
+    /// <summary>main.cf or a table Postfix reads: a change means checking and reloading Postfix.</summary>
+    public static bool IsPostfix(string target) => target.StartsWith("/etc/postfix/", StringComparison.Ordinal);
+
     private const string FilesPrefix = TemplateCatalog.UcrTemplatesDirectory + "files/";
 
     /// <summary>

@@ -61,6 +61,6 @@ public static class ExternalProgram
     {
         var folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/sbin", "/sbin", "/usr/bin"]);
         return folders.Select(f => Path.Combine(f, name)).FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException($"{name} is not installed; .ci/run installs it (postfix, opendkim, opendkim-tools)");
+            ?? throw new InvalidOperationException($"{name} is not installed; .ci/test-all installs it (postfix, opendkim, opendkim-tools, php-cli)");
     }
 }

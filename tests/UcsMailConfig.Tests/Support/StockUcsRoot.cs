@@ -1,3 +1,4 @@
+using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Tests.UcrFixture;
 
@@ -18,7 +19,14 @@ public sealed class StockUcsRoot : IDisposable
         Ucr("set",
             "hostname=mail", "domainname=example.com", "mail/postfix/inet/protocols=all",
             "mail/postfix/maximal_queue_lifetime=5d", "mail/postfix/bounce_queue_lifetime=5d",
-            "mail/postfix/delay_warning_time=0h", "mail/messagesizelimit=10240000");
+            "mail/postfix/delay_warning_time=0h", "mail/messagesizelimit=10240000",
+            // What 60_tls's Python block prints when these are unset (UCS 5 source).
+            "mail/postfix/smtpd/tls/mandatory_protocols=!SSLv2", "mail/postfix/smtpd/tls/exclude_ciphers=RC4, aNULL",
+            "mail/postfix/ssl/certificate=/etc/univention/ssl/mail.example.com/cert.pem",
+            "mail/postfix/ssl/key=/etc/univention/ssl/mail.example.com/private.key",
+            "mail/postfix/tls/client/level=may", "mail/postfix/tls/client/mandatory_protocols=!SSLv2",
+            "mail/postfix/tls/client/protocols=!SSLv2", "mail/postfix/tls/client/exclude_ciphers=RC4, aNULL",
+            $"mail/postfix/tls/policy/maps={StockUcsParameters.UcsTlsPolicyMaps}");
         Ucr("register", "univention-mail-postfix");
         File.Copy("/usr/share/postfix/master.cf.dist", this["etc/postfix/master.cf"]);
     }

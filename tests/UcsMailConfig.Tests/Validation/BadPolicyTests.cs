@@ -1067,6 +1067,133 @@ public sealed partial class BadPolicyTests : IDisposable
             """,
             "2:10 UMC004, 3:7 UMC004, 5:16 UMC004"
         },
+
+        // --- Transport encryption and S/MIME (tls, webapp) -------------------------------
+        {
+            "tls-unknown-outbound-level",
+            """
+            version: 1
+            tls:
+              outbound:
+                level: mandatory
+            """,
+            "4:12 UMC023"
+        },
+        {
+            // dane and the certificate levels exist only for the SMTP client.
+            "tls-inbound-level-dane",
+            """
+            version: 1
+            tls:
+              inbound:
+                level: dane
+            """,
+            "4:12 UMC023"
+        },
+        {
+            "tls-unknown-min-protocol",
+            """
+            version: 1
+            tls:
+              outbound:
+                min_protocol: SSLv3
+            """,
+            "4:19 UMC023"
+        },
+        {
+            "tls-bad-destinations",
+            """
+            version: 1
+            tls:
+              destinations:
+                "*.example.com": encrypt
+                "[mail.example.com": encrypt
+                example.com:99999: encrypt
+                ".example.com:25": encrypt
+                "mail example.com": encrypt
+            """,
+            "4:5 UMC070, 5:5 UMC070, 6:5 UMC070, 7:5 UMC070, 8:5 UMC070"
+        },
+        {
+            "tls-unknown-destination-level",
+            """
+            version: 1
+            tls:
+              destinations:
+                example.org: fingerprint
+            """,
+            "4:18 UMC023"
+        },
+        {
+            // TLSA records live under a DNS name; an address literal has none.
+            "tls-dane-for-address-literal",
+            """
+            version: 1
+            tls:
+              destinations:
+                "[192.0.2.25]:25": dane
+                "[2001:db8::25]": dane
+            """,
+            "4:24 UMC071, 5:23 UMC071"
+        },
+        {
+            "tls-destination-twice-other-case",
+            """
+            version: 1
+            tls:
+              destinations:
+                example.org: encrypt
+                Example.ORG: secure
+            """,
+            "5:5 UMC002"
+        },
+        {
+            "tls-parameters-instead-of-tls-keys",
+            """
+            version: 1
+            postfix:
+              parameters:
+                smtp_tls_security_level: encrypt
+                smtpd_tls_security_level: may
+                smtp_tls_policy_maps: hash:/etc/postfix/mine
+            """,
+            "4:5 UMC045, 5:5 UMC045, 6:5 UMC045"
+        },
+        {
+            "tls-dnssec-parameter-with-dane",
+            """
+            version: 1
+            postfix:
+              parameters:
+                smtp_dns_support_level: enabled
+            tls:
+              destinations:
+                example.org: dane
+            """,
+            "4:5 UMC045"
+        },
+        {
+            "smime-unknown-cipher",
+            """
+            version: 1
+            webapp:
+              smime:
+                cipher: 3des
+            """,
+            "4:13 UMC023"
+        },
+        {
+            // PLUGIN_SMIME_CACERTS splits at ';': one path must not smuggle in a second.
+            "smime-ca-path-with-separator",
+            """
+            version: 1
+            webapp:
+              smime:
+                ca_certificates: ["/etc/ssl/certs;/tmp/ca", relative/ca.pem]
+                ocsp: maybe
+            """,
+            "4:23 UMC028, 4:49 UMC028, 5:11 UMC021"
+        },
     };
 
     /// <summary>(row name, valid policy text, expected warnings as "LINE:COL CODE, ..." in file order).</summary>
@@ -1134,6 +1261,51 @@ public sealed partial class BadPolicyTests : IDisposable
             """,
             "4:13 UMC056"
         },
+        {
+            "tls-encrypt-straight-to-the-internet",
+            """
+            version: 1
+            tls:
+              outbound:
+                level: encrypt
+            """,
+            "4:12 UMC072"
+        },
+        {
+            "tls-secure-through-an-unnamed-relay",
+            """
+            version: 1
+            postfix:
+              parameters:
+                relayhost: "[relay.example.net]:587"
+            tls:
+              outbound:
+                level: secure
+            """,
+            "7:12 UMC072"
+        },
+        {
+            "tls-dane-needs-a-validating-resolver",
+            """
+            version: 1
+            tls:
+              outbound:
+                level: dane
+              destinations:
+                example.org: dane
+            """,
+            "4:12 UMC073"
+        },
+        {
+            "tls-inbound-encrypt",
+            """
+            version: 1
+            tls:
+              inbound:
+                level: encrypt
+            """,
+            "4:12 UMC074"
+        },
     };
 
     [Theory]
@@ -1184,7 +1356,7 @@ public sealed partial class BadPolicyTests : IDisposable
     [Fact]
     public void Table_CoversEveryErrorCode_AndEveryWarningCode()
     {
-        var warningCodes = new HashSet<string> { "UMC049", "UMC052", "UMC055", "UMC056", "UMC058" };
+        var warningCodes = new HashSet<string> { "UMC049", "UMC052", "UMC055", "UMC056", "UMC058", "UMC072", "UMC073", "UMC074" };
 
         // UMC012 needs a 32 MiB file, UMC061 and UMC062 need key files (only dns and dns check
         // read them): each has its own test.

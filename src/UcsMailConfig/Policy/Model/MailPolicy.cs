@@ -4,7 +4,7 @@ using UcsMailConfig.Policy.Values;
 namespace UcsMailConfig.Policy.Model;
 
 /// <summary>A validated mail policy: every value parsed, every default applied, every rule checked.</summary>
-public sealed record MailPolicy(PostfixPolicy Postfix, DkimPolicy Dkim, ImmutableArray<DomainPolicy> Domains);
+public sealed record MailPolicy(PostfixPolicy Postfix, DkimPolicy Dkim, ImmutableArray<DomainPolicy> Domains, TlsPolicy Tls, SmimePolicy? Smime);
 
 public sealed record PostfixPolicy(QueuePolicy Queue, MilterPolicy Milters, ImmutableArray<PostfixParameter> Parameters);
 
@@ -66,3 +66,40 @@ public sealed record DmarcPolicy(
     ImmutableArray<string> FailureReports,
     string DkimAlignment,
     string SpfAlignment);
+
+/// <summary>
+/// Transport encryption. A null level or protocol leaves UCS's own setting in force;
+/// <see cref="Destinations"/> are per-destination overrides, in ordinal order of destination.
+/// </summary>
+public sealed record TlsPolicy(
+    string? OutboundLevel,
+    string? OutboundMinProtocol,
+    string? InboundLevel,
+    string? InboundMinProtocol,
+    ImmutableArray<TlsDestinationRule> Destinations)
+{
+    public const string Dane = "dane";
+
+    public static readonly TlsPolicy None = new(null, null, null, null, []);
+
+    /// <summary>DANE anywhere needs DNSSEC answers from the resolver (smtp_dns_support_level = dnssec).</summary>
+    public bool UsesDane => OutboundLevel == Dane || Destinations.Any(d => d.Level == Dane);
+}
+
+/// <summary>One line of the TLS policy table: this destination gets this level.</summary>
+public sealed record TlsDestinationRule(TlsDestination Destination, string Level);
+
+/// <summary>Kopano WebApp's S/MIME plugin (config-smime.php).</summary>
+public sealed record SmimePolicy(SmimeCipher Cipher, ImmutableArray<string> CaCertificates, bool Ocsp, bool RememberPassphrase);
+
+/// <summary>
+/// The ciphers the plugin may encrypt with. The plugin passes PLUGIN_SMIME_CIPHER to PHP's
+/// openssl_pkcs7_encrypt, which knows only OPENSSL_CIPHER_* constants: AES-CBC is the strongest
+/// there is (no GCM), and 3DES, DES and RC2 have no member here on purpose.
+/// </summary>
+public enum SmimeCipher
+{
+    Aes128Cbc,
+    Aes192Cbc,
+    Aes256Cbc,
+}

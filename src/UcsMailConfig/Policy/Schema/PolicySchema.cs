@@ -25,6 +25,10 @@ public static class PolicySchema
     public static readonly IReadOnlyList<string> SpfAllResults = ["fail", "softfail", "neutral", "pass"];
     public static readonly IReadOnlyList<string> DmarcPolicies = ["none", "quarantine", "reject"];
     public static readonly IReadOnlyList<string> DmarcAlignments = ["relaxed", "strict"];
+    public static readonly IReadOnlyList<string> OutboundTlsLevels = ["none", "may", "encrypt", "dane", "verify", "secure"];
+    public static readonly IReadOnlyList<string> InboundTlsLevels = ["none", "may", "encrypt"];
+    public static readonly IReadOnlyList<string> TlsProtocols = ["TLSv1.2", "TLSv1.3"];
+    public static readonly IReadOnlyList<string> SmimeCiphers = ["aes-256-cbc", "aes-192-cbc", "aes-128-cbc"];
 
     private static readonly ObjectShape Queue = new(
         "How long Postfix keeps undeliverable mail. Set through UCS's own UCR variables (mail/postfix/*), never as a second main.cf line.",
@@ -129,6 +133,51 @@ public static class PolicySchema
             new("dmarc", Dmarc),
         ]);
 
+    private static ScalarShape MinProtocol(string side) => Choice(
+        $"The oldest TLS version the {side} accepts where TLS is mandatory (encrypt and stricter levels); written as >=VERSION. Opportunistic TLS (may) keeps Postfix's wider default, since refusing an old version there means sending in plain text instead.",
+        [.. TlsProtocols]);
+
+    private static readonly ObjectShape OutboundTls = new(
+        "TLS when this server sends mail (the Postfix SMTP client).",
+        [
+            new("level", Choice("smtp_tls_security_level, set through UCS's UCR variable mail/postfix/tls/client/level (UCS default may). none: never; may: when offered; encrypt: always, unauthenticated; dane: DANE TLSA via DNSSEC, opportunistic where none are published; verify/secure: always, with a verified certificate.", [.. OutboundTlsLevels])),
+            new("min_protocol", MinProtocol("Postfix SMTP client (smtp_tls_mandatory_protocols, UCR mail/postfix/tls/client/mandatory_protocols)")),
+        ]);
+
+    private static readonly ObjectShape InboundTls = new(
+        "TLS when this server receives mail (the Postfix SMTP server).",
+        [
+            new("level", Choice("smtpd_tls_security_level, written into our main.cf fragment (UCS writes only smtpd_use_tls = yes, which this overrides). none: no STARTTLS; may: offer STARTTLS; encrypt: refuse mail without TLS (not for a public MX).", [.. InboundTlsLevels])),
+            new("min_protocol", MinProtocol("Postfix SMTP server (smtpd_tls_mandatory_protocols, UCR mail/postfix/smtpd/tls/mandatory_protocols)")),
+        ]);
+
+    private static readonly ObjectShape Tls = new(
+        "Transport encryption in Postfix.",
+        [
+            new("outbound", OutboundTls),
+            new("inbound", InboundTls),
+            new("destinations", new MapShape(
+                "Per-destination levels that override outbound.level (a smtp_tls_policy_maps table, /etc/postfix/tls_policy_ucs-mail-config, looked up before UCS's own /etc/postfix/tls_policy).",
+                Formatted("a next-hop destination", ValueFormats.TlsDestination),
+                Choice("the TLS level for this destination", [.. OutboundTlsLevels]))),
+        ]);
+
+    private static readonly ObjectShape Smime = new(
+        "Kopano WebApp's S/MIME plugin, written as /etc/kopano/webapp/config-smime.php (the package's original is kept as config-smime.php.debian).",
+        [
+            new("cipher", Choice("The cipher for encrypted mail (PLUGIN_SMIME_CIPHER). The plugin's old default 3DES is refused, as are DES and RC2; the plugin has no GCM mode.", [.. SmimeCiphers]), Default: "aes-256-cbc"),
+            new("ca_certificates", new ListShape("Files or folders of CA certificates that verify signers (PLUGIN_SMIME_CACERTS).",
+                Formatted("an absolute path", ValueFormats.CaPath)), Default: "[/etc/ssl/certs]"),
+            new("ocsp", Boolean("Check signers' certificates for revocation with OCSP (PLUGIN_SMIME_ENABLE_OCSP)."), Default: "true"),
+            new("remember_passphrase", Boolean("Let the browser remember the passphrase of the user's private key (PLUGIN_SMIME_PASSPHRASE_REMEMBER_BROWSER)."), Default: "false"),
+        ]);
+
+    private static readonly ObjectShape WebApp = new(
+        "Kopano WebApp.",
+        [
+            new("smime", Smime),
+        ]);
+
     public static readonly ObjectShape Root = new(
         "A UCS mail server's policy, applied by ucs-mail-config.",
         [
@@ -136,5 +185,7 @@ public static class PolicySchema
             new("postfix", Postfix),
             new("dkim", Dkim),
             new("domains", new MapShape("Mail domains by name.", Formatted("a domain name", ValueFormats.Domain), Domain)),
+            new("tls", Tls),
+            new("webapp", WebApp),
         ]);
 }

@@ -41,4 +41,11 @@ public static class ValueFormats
 
     public static readonly ValueFormat DmarcUri = new("dmarc-uri", DiagnosticCode.InvalidReportUri, ReportUri.Expectation,
         ReportUri.IsValid, "^mailto:");
+
+    public static readonly ValueFormat TlsDestination = new("tls-destination", DiagnosticCode.InvalidTlsDestination, Values.TlsDestination.Expectation,
+        text => Values.TlsDestination.TryParse(text, out _), "^(\\.?[A-Za-z0-9.-]+(:[0-9]+)?|\\[[^\\]]+\\](:[0-9]+)?)$");
+
+    // PLUGIN_SMIME_CACERTS separates several locations with ';', so one path may not contain it.
+    public static readonly ValueFormat CaPath = new("ca-path", DiagnosticCode.InvalidPath, FilePath.Expectation + ", and without ';'",
+        text => FilePath.IsSafeAbsolute(text) && !text.Contains(';'), "^/[^\\s:,;\"'\\\\#]*[^/]$");
 }

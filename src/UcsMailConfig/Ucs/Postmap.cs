@@ -1,0 +1,21 @@
+namespace UcsMailConfig.Ucs;
+
+/// <summary>
+/// Compiles the text tables UCR generated into the hash: files Postfix reads (<c>postmap
+/// hash:FILE</c> writes FILE.db). UCR does not do this, and a table without its .db makes
+/// every delivery that consults it fail with "table lookup problem". postmap reads the
+/// instance's main.cf, so it is pointed at the same configuration folder Postfix uses.
+/// </summary>
+public static class Postmap
+{
+    /// <summary>Where postmap puts the compiled table for <paramref name="table"/>.</summary>
+    public static string CompiledPath(string table) => table + ".db";
+
+    /// <summary>
+    /// Compiles each table (absolute paths as on the host) below <paramref name="root"/>, with the
+    /// main.cf in <paramref name="configDirectory"/>; returns the failing command, or null.
+    /// </summary>
+    public static CommandRecord? Run(IEnumerable<string> tables, string root, string configDirectory, ToolPaths tools, CommandRunner runner) =>
+        tables.Select(table => runner.Run(tools.Postmap, "-c", configDirectory, "hash:" + Path.Combine(root, table.TrimStart('/'))))
+            .FirstOrDefault(result => !result.Succeeded || result.StandardError.Length > 0);
+}
