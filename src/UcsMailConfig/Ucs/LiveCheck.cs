@@ -35,7 +35,9 @@ public static class LiveCheck
                 return direct.Succeeded ? null : direct;
             }
 
-            var relocated = Path.Combine(Path.GetTempPath(), $"ucs-mail-config-opendkim-{Environment.ProcessId}.conf");
+            // A folder of its own: applies to other roots may run in the same process (tests) or at the same time.
+            var folder = Directory.CreateTempSubdirectory("ucs-mail-config-live-").FullName;
+            var relocated = Path.Combine(folder, "opendkim.conf");
             try
             {
                 File.WriteAllText(relocated, File.ReadAllText(conf).Replace("/etc/opendkim/", Path.Combine(root, "etc/opendkim") + "/", StringComparison.Ordinal));
@@ -44,7 +46,7 @@ public static class LiveCheck
             }
             finally
             {
-                File.Delete(relocated);
+                Directory.Delete(folder, recursive: true);
             }
         }
 

@@ -56,6 +56,7 @@ public sealed class ApplyTlsSmimeTests
     public void A_failure_after_postmap_rolls_back_the_table_and_its_compiled_db()
     {
         using var host = new ApplySandbox();
+        host.CreateKeys(Example);
         var before = host.Snapshot();
         var postfix = host.WriteStub("postfix", "if [ \"$3\" = check ]; then echo 'postfix/postfix-script: fatal: injected check failure' >&2; exit 1; fi\nexec /usr/sbin/postfix \"$@\"");
         var dpkg = host.WriteStub("dpkg-query", "exit 1");
@@ -72,6 +73,7 @@ public sealed class ApplyTlsSmimeTests
     public void A_table_postmap_rejects_is_refused_before_anything_changes()
     {
         using var host = new ApplySandbox();
+        host.CreateKeys(Example);
         var before = host.Snapshot();
         var postmap = host.WriteStub("postmap", "echo 'postmap: fatal: injected table error' >&2; exit 1");
         var dpkg = host.WriteStub("dpkg-query", "exit 1");
