@@ -297,6 +297,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
     private ImmutableArray<DomainPolicy> BindDomains(YamlMapping? domains)
     {
         var result = new List<DomainPolicy>();
+        var names = new HashSet<DomainName>();
         var keyFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in domains?.Entries ?? [])
         {
@@ -305,7 +306,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
                 continue;
             }
 
-            if (result.Any(d => d.Name == name))
+            if (!names.Add(name))
             {
                 diagnostics.Error(DiagnosticCode.DuplicateKey, entry.Key.Start,
                     $"domain '{name}' is listed twice (domain names are not case-sensitive); list each domain once");
