@@ -45,7 +45,8 @@ internal static class ScriptGlobals
 
     private static ScriptObject Object(params (string Name, object Value)[] members)
     {
-        var result = new ScriptObject();
+        // Sized up front: one object per KeyTable and SigningTable row, so regrowing adds up.
+        var result = new ScriptObject(members.Length);
         foreach (var (name, value) in members)
         {
             result.SetValue(name, value, readOnly: true);

@@ -45,7 +45,7 @@ internal sealed class ShapeChecker(DiagnosticBag diagnostics)
 
         foreach (var entry in mapping.Entries)
         {
-            var property = shape.Properties.FirstOrDefault(p => p.Name == entry.Key.Value);
+            var property = Find(shape, entry.Key.Value);
             if (property is null)
             {
                 var names = shape.Properties.Select(p => p.Name).ToList();
@@ -58,11 +58,30 @@ internal sealed class ShapeChecker(DiagnosticBag diagnostics)
             Check(entry.Value, property.Shape, Text.Join(path, property.Name));
         }
 
-        foreach (var property in shape.Properties.Where(p => p.Required && mapping.Find(p.Name) is null))
+        for (var i = 0; i < shape.Properties.Count; i++)
         {
-            diagnostics.Error(DiagnosticCode.MissingKey, mapping.Start,
-                $"{Text.Where(path)} needs the key '{property.Name}': {property.Shape.Description}");
+            var property = shape.Properties[i];
+            if (property.Required && mapping.Find(property.Name) is null)
+            {
+                diagnostics.Error(DiagnosticCode.MissingKey, mapping.Start,
+                    $"{Text.Where(path)} needs the key '{property.Name}': {property.Shape.Description}");
+            }
         }
+    }
+
+    // Loops rather than LINQ here and above: this runs for every mapping of the policy,
+    // and a closure per entry is most of the checker's allocations on 10,000 domains.
+    private static Property? Find(ObjectShape shape, string name)
+    {
+        for (var i = 0; i < shape.Properties.Count; i++)
+        {
+            if (shape.Properties[i].Name == name)
+            {
+                return shape.Properties[i];
+            }
+        }
+
+        return null;
     }
 
     private void CheckMap(YamlNode node, MapShape shape, string path)

@@ -23,7 +23,20 @@ internal sealed record YamlMapping(SourcePosition Start, IReadOnlyList<YamlEntry
 {
     public override string KindName => "a mapping (key: value)";
 
-    public YamlEntry? Find(string key) => Entries.FirstOrDefault(e => e.Key.Value == key);
+    // A plain loop: the checks look up several keys of every domain, so a closure and an
+    // enumerator per lookup add up to tens of megabytes for a large policy.
+    public YamlEntry? Find(string key)
+    {
+        for (var i = 0; i < Entries.Count; i++)
+        {
+            if (Entries[i].Key.Value == key)
+            {
+                return Entries[i];
+            }
+        }
+
+        return null;
+    }
 
     public YamlNode? this[string key] => Find(key)?.Value;
 }

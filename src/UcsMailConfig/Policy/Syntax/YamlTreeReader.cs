@@ -14,6 +14,9 @@ internal static class YamlTreeReader
     /// <summary>A policy needs about eight levels; the limit keeps hostile input from exhausting the stack.</summary>
     public const int MaxDepth = 32;
 
+    /// <summary>From this many keys on, a mapping being read gets an index for its duplicate check.</summary>
+    private const int IndexedMappingSize = 16;
+
     public static YamlNode? Read(string text, DiagnosticBag diagnostics)
     {
         var parser = new Parser(new StringReader(text));
@@ -113,7 +116,7 @@ internal static class YamlTreeReader
             {
                 parser.MoveNext();
                 var entries = new List<YamlEntry>();
-                var seen = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
+                Dictionary<string, SourcePosition>? seen = null;
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
                     var keyNode = ReadNode(parser, diagnostics, depth + 1);
@@ -130,15 +133,22 @@ internal static class YamlTreeReader
                         continue;
                     }
 
-                    if (seen.TryGetValue(key.Value, out var first))
+                    if (FirstDefinition(entries, seen, key.Value) is { } first)
                     {
                         diagnostics.Error(DiagnosticCode.DuplicateKey, key.Start,
                             $"duplicate key {Text.Quote(key.Value)} (first defined at line {first.Line}); each key may appear once");
                         continue;
                     }
 
-                    seen.Add(key.Value, key.Start);
                     entries.Add(new YamlEntry(key, value));
+                    if (seen is not null)
+                    {
+                        seen.Add(key.Value, key.Start);
+                    }
+                    else if (entries.Count == IndexedMappingSize)
+                    {
+                        seen = entries.ToDictionary(e => e.Key.Value, e => e.Key.Start, StringComparer.Ordinal);
+                    }
                 }
 
                 return new YamlMapping(At(mappingStart.Start), entries);
@@ -146,6 +156,29 @@ internal static class YamlTreeReader
             default:
                 throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
         }
+    }
+
+    /// <summary>
+    /// Where <paramref name="key"/> was first defined in a mapping being read. Nearly all mappings
+    /// hold a few keys and are scanned; a dictionary per mapping would be most of the tree's
+    /// allocations for a policy with thousands of domains. Large mappings such as 'domains' are indexed.
+    /// </summary>
+    private static SourcePosition? FirstDefinition(List<YamlEntry> entries, Dictionary<string, SourcePosition>? index, string key)
+    {
+        if (index is not null)
+        {
+            return index.TryGetValue(key, out var at) ? at : null;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry.Key.Value == key)
+            {
+                return entry.Key.Start;
+            }
+        }
+
+        return null;
     }
 
     private static string Describe(string message)
