@@ -18,9 +18,6 @@ internal static class ValueSafety
         c < ' ' || c is '\u007F' or '\u2028' or '\u2029' || (c >= '\u0080' && c <= '\u009F')
         || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
-    private static readonly System.Buffers.SearchValues<char> Forbidden = System.Buffers.SearchValues.Create(
-        Enumerable.Range(0, 0x10000).Select(i => (char)i).Where(IsForbidden).ToArray());
-
     /// <summary>Half of a surrogate pair without its other half: not a character at all.</summary>
     public static bool IsLoneSurrogate(string text, int index) =>
         char.IsHighSurrogate(text[index]) ? index + 1 >= text.Length || !char.IsLowSurrogate(text[index + 1])
@@ -28,21 +25,38 @@ internal static class ValueSafety
 
     /// <summary>True when <see cref="Check"/> would accept the value; reports nothing.</summary>
     public static bool IsSafe(string text) =>
-        text.AsSpan().IndexOfAny(Forbidden) < 0 && !HasLoneSurrogate(text)
+        IndexOfUnsafe(text) < 0
         && !text.Contains("@%@", StringComparison.Ordinal) && !text.Contains("@!@", StringComparison.Ordinal);
 
-    private static bool HasLoneSurrogate(string text) => Enumerable.Range(0, text.Length).Any(i => IsLoneSurrogate(text, i));
+    /// <summary>
+    /// Where the first forbidden character or lone surrogate half is, or -1. A plain loop: it
+    /// runs for every value, and a table of all forbidden characters built at start-up cost more
+    /// than the rest of validating a small policy.
+    /// </summary>
+    private static int IndexOfUnsafe(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            // Printable ASCII, nearly every character of a policy, needs no Unicode lookup.
+            if (text[i] is >= ' ' and <= '~')
+            {
+                continue;
+            }
+
+            if (IsForbidden(text[i]) || IsLoneSurrogate(text, i))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>Reports and returns false when <paramref name="scalar"/> is unsafe.</summary>
     public static bool Check(YamlScalar scalar, string path, DiagnosticBag diagnostics)
     {
         var text = scalar.Value;
-        var bad = text.AsSpan().IndexOfAny(Forbidden);
-        if (bad < 0 && HasLoneSurrogate(text))
-        {
-            bad = Enumerable.Range(0, text.Length).First(i => IsLoneSurrogate(text, i));
-        }
-
+        var bad = IndexOfUnsafe(text);
         if (bad >= 0)
         {
             diagnostics.Error(DiagnosticCode.ControlCharacter, scalar.Start,

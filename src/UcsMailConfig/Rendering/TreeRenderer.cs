@@ -8,7 +8,8 @@ namespace UcsMailConfig.Rendering;
 /// <summary>
 /// Render: prints a <see cref="RenderModel"/> through the Scriban templates. Strict: an unknown
 /// variable or member fails, so a template typo fails the tests. User values are only ever
-/// printed, never evaluated: <c>object.eval</c> and <c>object.eval_template</c> are removed.
+/// printed, never evaluated: templates see only the built-in functions they use (see
+/// <see cref="TemplateFunctions"/>), so <c>object.eval</c> and <c>object.eval_template</c> do not exist.
 /// Output is LF-only UTF-8 without a BOM.
 /// </summary>
 public static class TreeRenderer
@@ -21,10 +22,11 @@ public static class TreeRenderer
     public static RenderedTree Render(RenderModel model)
     {
         var globals = ScriptGlobals.From(model);
+        var builtins = TemplateFunctions.Builtins();
         var files = ImmutableSortedDictionary.CreateBuilder<string, RenderedFile>(StringComparer.Ordinal);
         foreach (var name in model.Templates)
         {
-            var text = Render(Parsed.Get(name), globals);
+            var text = Render(Parsed.Get(name), builtins, globals);
             var path = TemplateCatalog.OutputPath(name);
             files.Add(path, new RenderedFile(path, Encoding.UTF8.GetBytes(text), ReadableFile));
         }
@@ -33,20 +35,17 @@ public static class TreeRenderer
     }
 
     /// <summary>The text of one template for the given globals (the dns command prints the DNS forms this way).</summary>
-    internal static string RenderText(string template, ScriptObject globals) => Render(Parsed.Get(template), globals);
+    internal static string RenderText(string template, ScriptObject globals) => Render(Parsed.Get(template), TemplateFunctions.Builtins(), globals);
 
-    private static string Render(Template template, ScriptObject globals)
+    private static string Render(Template template, ScriptObject builtins, ScriptObject globals)
     {
-        var context = new TemplateContext
+        var context = new TemplateContext(builtins)
         {
             StrictVariables = true,
             EnableRelaxedMemberAccess = false,
             LoopLimit = int.MaxValue,
             NewLine = "\n",
         };
-        var objectFunctions = (ScriptObject)context.BuiltinObject["object"]!;
-        objectFunctions.Remove("eval");
-        objectFunctions.Remove("eval_template");
         context.PushGlobal(globals);
         return template.Render(context).Replace("\r\n", "\n", StringComparison.Ordinal);
     }
