@@ -44,6 +44,11 @@ public static class TreeRenderer
             StrictVariables = true,
             EnableRelaxedMemberAccess = false,
             LoopLimit = int.MaxValue,
+            // Scriban's default cuts output after 1 MiB with "...": a KeyTable of about 8,600
+            // domains. Our templates' output has no limit; any limit that remains throws.
+            OutputLimit = 0,
+            OnOutputLimit = ScriptLimitBehavior.Throw,
+            OnStringLimit = ScriptLimitBehavior.Throw,
             NewLine = "\n",
         };
         context.PushGlobal(globals);
