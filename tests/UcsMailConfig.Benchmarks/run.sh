@@ -148,8 +148,9 @@ noop_apply() {
     mail/postfix/delay_warning_time=0h mail/messagesizelimit=10240000 >/dev/null
   UCR_ROOT="$root" "$ucr" register univention-mail-postfix >/dev/null
   cp /usr/share/postfix/master.cf.dist "$root/etc/postfix/master.cf"
-  apply="$aot apply $PWD/examples/single-domain/mail-policy.yaml --root $root --ucr $ucr --systemctl /bin/false"
-  $apply >/dev/null
+  # DNS questions go to a closed loopback port: the sandbox's selector is never published.
+  apply="$aot apply $PWD/examples/single-domain/mail-policy.yaml --root $root --ucr $ucr --systemctl /bin/false --dns-server 127.0.0.1:1"
+  $apply --generate-keys --activate-without-dns >/dev/null
   $apply --check >/dev/null || { echo "run.sh: a second apply would still change something" >&2; exit 1; }
   measure apply "no-op apply (NativeAOT)" 1 "$runs" "$apply"
 }
