@@ -78,7 +78,7 @@ def ratio(slow, fast):
 
 
 def times(value):
-    return "–" if value is None else f"{value:.2f}×" if value < 1 else f"{value:.1f}×"
+    return "–" if value is None else f"{value:.2g}×" if value < 1 else f"{value:.1f}×"
 
 
 def verdict(value, met):
@@ -206,7 +206,7 @@ def main():
         print("Not run (`--quick`).\n")
 
     print("## Commands\n")
-    print(f"Everything above: `{RUN}` (about 15 minutes; `--quick` for a short smoke run). "
+    print(f"Everything above: `{RUN}` (about 16 minutes here; `--quick` for a short smoke run). "
           "`$WORK` is its temporary folder; inputs are made with "
           "`dotnet tests/UcsMailConfig.Benchmarks/bin/Release/net10.0/UcsMailConfig.Benchmarks.dll "
           "generate N $WORK/in/N`. Each row was timed with `hyperfine -N --warmup 1 --runs R "
