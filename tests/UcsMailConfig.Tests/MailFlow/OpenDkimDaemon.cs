@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using UcsMailConfig.Tests.Support;
@@ -26,7 +28,7 @@ public sealed class OpenDkimDaemon : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Starts OpenDKIM and waits until its TCP socket (inet:PORT@HOST) accepts connections.</summary>
+    /// <summary>Starts OpenDKIM and waits until its socket (inet:PORT@HOST or local:PATH) accepts connections.</summary>
     public static OpenDkimDaemon Start(string root, string work)
     {
         var keyTable = Path.Combine(work, "KeyTable");
@@ -41,11 +43,25 @@ public sealed class OpenDkimDaemon : IDisposable
             .ToList();
         File.WriteAllLines(conf, settings);
 
-        var pidFile = settings.Select(l => Regex.Match(l, @"^PidFile\s+(\S+)$")).First(m => m.Success).Groups[1].Value;
+        var pidFile = Setting(settings, "PidFile");
         Directory.CreateDirectory(Path.GetDirectoryName(pidFile)!);
-        ExternalProgram.Check("chown", ["opendkim:opendkim", Path.GetDirectoryName(pidFile)!]);
+        var socket = Setting(settings, "Socket");
+        Func<bool> listening;
+        if (socket.StartsWith("local:", StringComparison.Ordinal))
+        {
+            // As the admin must (and Debian does for /run/opendkim): a directory that OpenDKIM,
+            // running as opendkim, can create its socket in.
+            var path = socket["local:".Length..];
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            ExternalProgram.Check("chown", ["opendkim:opendkim", Path.GetDirectoryName(path)!]);
+            listening = () => UnixSocketAccepts(path);
+        }
+        else
+        {
+            var port = int.Parse(Regex.Match(socket, @"^inet6?:(\d+)@").Groups[1].Value, CultureInfo.InvariantCulture);
+            listening = () => Loopback.Accepts(port);
+        }
 
-        var socket = settings.Select(l => Regex.Match(l, @"^Socket\s+inet6?:(\d+)@")).First(m => m.Success).Groups[1].Value;
         var start = new ProcessStartInfo(ExternalProgram.Find("opendkim"))
         {
             RedirectStandardOutput = true,
@@ -57,9 +73,8 @@ public sealed class OpenDkimDaemon : IDisposable
         var daemon = new OpenDkimDaemon(process) { ProcessId = process.Id };
         try
         {
-            var port = int.Parse(socket, System.Globalization.CultureInfo.InvariantCulture);
-            Poll.Until(() => daemon._process.HasExited || Loopback.Accepts(port), TimeSpan.FromSeconds(20),
-                () => $"OpenDKIM to listen on port {port}; output:\n{daemon.Output}");
+            Poll.Until(() => daemon._process.HasExited || listening(), TimeSpan.FromSeconds(20),
+                () => $"OpenDKIM to listen on {socket}; output:\n{daemon.Output}");
             if (daemon._process.HasExited)
             {
                 throw new InvalidOperationException($"opendkim exited with {daemon._process.ExitCode}; output:\n{daemon.Output}\nconfiguration:\n{string.Join('\n', settings)}");
@@ -100,6 +115,23 @@ public sealed class OpenDkimDaemon : IDisposable
         finally
         {
             _process.Dispose();
+        }
+    }
+
+    private static string Setting(IEnumerable<string> settings, string name) =>
+        settings.Select(line => Regex.Match(line, $@"^{name}\s+(\S+)$")).First(m => m.Success).Groups[1].Value;
+
+    private static bool UnixSocketAccepts(string path)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

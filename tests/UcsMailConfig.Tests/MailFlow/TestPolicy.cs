@@ -5,8 +5,8 @@ namespace UcsMailConfig.Tests.MailFlow;
 /// <summary>
 /// The mail-policy.yaml under test: the project's defaults, one domain (example.com) signed
 /// with one active selector at its default key path, OpenDKIM on a TCP socket, plus only
-/// what a test names: queue lifetimes, a canonicalization, further main.cf parameters, or no
-/// DKIM at all.
+/// what a test names: a UNIX socket, queue lifetimes, a canonicalization, further main.cf
+/// parameters, or no DKIM at all.
 /// </summary>
 public sealed record TestPolicy
 {
@@ -15,6 +15,9 @@ public sealed record TestPolicy
     public const string KeyPath = $"/etc/opendkim/keys/{Domain}/{Selector}.private";
 
     public bool Dkim { get; init; } = true;
+
+    /// <summary>OpenDKIM's UNIX socket as the policy names it; null: TCP on localhost and the port given to <see cref="Yaml"/>.</summary>
+    public string? UnixSocket { get; init; }
 
     public string? QueueLifetime { get; init; }
 
@@ -46,7 +49,7 @@ public sealed record TestPolicy
 
         if (Dkim)
         {
-            yaml.Append($"dkim:\n  socket: localhost:{dkimPort}\n");
+            yaml.Append($"dkim:\n  socket: {UnixSocket ?? $"localhost:{dkimPort}"}\n");
             if (Canonicalization is not null)
             {
                 yaml.Append($"  canonicalization: {Canonicalization}\n");
@@ -61,6 +64,7 @@ public sealed record TestPolicy
     public override string ToString() =>
         string.Join(", ", new[]
         {
+            UnixSocket is null ? null : $"dkim.socket: {UnixSocket}",
             Canonicalization is null ? null : $"dkim.canonicalization: {Canonicalization}",
             QueueLifetime is null ? null : $"queue lifetimes {QueueLifetime}",
         }.Concat(PostfixParameters.Select(p => $"{p.Key} = {p.Value}")).OfType<string>().DefaultIfEmpty("defaults"));
