@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -26,8 +25,8 @@ public enum Receiver
 /// One mail server built from the tool's output, end to end: a sandbox UCS root (stand-in
 /// stock templates, the ucr fixture) on which `ucs-mail-config apply --root` installs the
 /// policy; a real Postfix whose configuration directory is that root's etc/postfix; a real
-/// OpenDKIM with the generated configuration and a fresh 2048-bit key; and the receiving
-/// SMTP sink. Everything listens on 127.0.0.1 only. Dispose stops every daemon and frees every
+/// OpenDKIM with the generated configuration and a key from `ucs-mail-config dkim keygen`;
+/// the receiving SMTP sink; and the DNS records from `ucs-mail-config dns` for the verifier. Everything listens on 127.0.0.1 only. Dispose stops every daemon and frees every
 /// port, also when starting failed half-way.
 ///
 /// Everything lives below /run/ucs-mail-config-tests, not /tmp: OpenDKIM refuses a key whose
@@ -85,8 +84,6 @@ public sealed class MailFlowHarness : IDisposable
     /// </summary>
     public (int Exit, string Out, string Err) Apply(TestPolicy policy, params string[] overrides)
     {
-        var path = Path.Combine(_work.Path, $"mail-policy-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, policy.Yaml(_dkimPort));
         var tools = new Dictionary<string, string>
         {
             ["--ucr"] = UcrFixtureRunner.ScriptPath,
@@ -101,10 +98,7 @@ public sealed class MailFlowHarness : IDisposable
             tools[overrides[i]] = overrides[i + 1];
         }
 
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = CliApp.Run(["apply", path, "--root", Root.Path, .. tools.SelectMany(t => new[] { t.Key, t.Value })], stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
+        return Cli(["apply", WritePolicy(policy), "--root", Root.Path, .. tools.SelectMany(t => new[] { t.Key, t.Value })]);
     }
 
     /// <summary>Sends a message over SMTP to the private Postfix (MailKit) and returns Postfix's queue ID.</summary>
@@ -183,15 +177,15 @@ public sealed class MailFlowHarness : IDisposable
 
         _root = new StockUcsRoot(SafeParent);
         _postfix = new PostfixInstance(_root, $"[127.0.0.1]:{relayPort}");
-        if (policy.Dkim)
-        {
-            _records = CreateKey();
-        }
-
         var apply = Apply(policy);
         if (apply.Exit != 0)
         {
             throw new InvalidOperationException($"apply failed with exit {apply.Exit}:\n{apply.Out}\n{apply.Err}");
+        }
+
+        if (policy.Dkim)
+        {
+            _records = CreateKeyAndReadRecords(policy);
         }
 
         if (policy.Dkim)
@@ -202,20 +196,40 @@ public sealed class MailFlowHarness : IDisposable
         _postfix.Start();
     }
 
-    // TODO(dkim-dns): create the key with `ucs-mail-config dkim keygen --root` and read the
-    // record from `ucs-mail-config dns POLICY --format json` once that branch is on main.
-    private Dictionary<string, string> CreateKey()
+    /// <summary>
+    /// The key as an admin creates it (`ucs-mail-config dkim keygen`), and the DKIM records as
+    /// the admin is told to publish them: the plain form of `ucs-mail-config dns`, one
+    /// "NAME TXT VALUE" line per record, the value in one piece as a provider's web form wants it.
+    /// </summary>
+    private Dictionary<string, string> CreateKeyAndReadRecords(TestPolicy policy)
     {
-        using var rsa = RSA.Create(2048);
-        var keyFile = Path.Combine(Root.Path, TestPolicy.KeyPath.TrimStart('/'));
-        Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
-        File.WriteAllText(keyFile, rsa.ExportPkcs8PrivateKeyPem());
-        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        ExternalProgram.Check("chown", ["opendkim:opendkim", keyFile]);
-        return new Dictionary<string, string>
+        var keygen = Cli(["dkim", "keygen", "--domain", TestPolicy.Domain, "--selector", TestPolicy.Selector, "--root", Root.Path]);
+        var dns = Cli(["dns", WritePolicy(policy), "--root", Root.Path, "--format", "plain"]);
+        if (keygen.Exit != 0 || dns.Exit != 0)
         {
-            [$"{TestPolicy.Selector}._domainkey.{TestPolicy.Domain}"] = "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()),
-        };
+            throw new InvalidOperationException($"dkim keygen exited {keygen.Exit}, dns {dns.Exit}:\n{keygen.Err}\n{dns.Err}");
+        }
+
+        return dns.Out.Split('\n')
+            .Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .Select(line => line.Split(' ', 3))
+            .Where(fields => fields[1] == "TXT")
+            .ToDictionary(fields => fields[0], fields => fields[2]);
+    }
+
+    private string WritePolicy(TestPolicy policy)
+    {
+        var path = Path.Combine(_work.Path, $"mail-policy-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, policy.Yaml(_dkimPort));
+        return path;
+    }
+
+    private static (int Exit, string Out, string Err) Cli(string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = CliApp.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
     }
 }
 

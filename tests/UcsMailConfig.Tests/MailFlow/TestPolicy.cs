@@ -12,7 +12,6 @@ public sealed record TestPolicy
 {
     public const string Domain = "example.com";
     public const string Selector = "mailflow";
-    public const string KeyPath = $"/etc/opendkim/keys/{Domain}/{Selector}.private";
 
     public bool Dkim { get; init; } = true;
 
