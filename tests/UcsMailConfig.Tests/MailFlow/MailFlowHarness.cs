@@ -17,7 +17,7 @@ public enum Receiver
     /// <summary>An SMTP sink without 8BITMIME: Postfix may not pass 8-bit mail to it unchanged.</summary>
     Without8BitMime,
 
-    /// <summary>A loopback port where nothing listens: every delivery is deferred.</summary>
+    /// <summary>A loopback port where nothing can listen: every delivery is deferred.</summary>
     Unreachable,
 }
 
@@ -26,8 +26,9 @@ public enum Receiver
 /// stock templates, the ucr fixture) on which `ucs-mail-config apply --root` installs the
 /// policy; a real Postfix whose configuration directory is that root's etc/postfix; a real
 /// OpenDKIM with the generated configuration and a key from `ucs-mail-config dkim keygen`;
-/// the receiving SMTP sink; and the DNS records from `ucs-mail-config dns` for the verifier. Everything listens on 127.0.0.1 only. Dispose stops every daemon and frees every
-/// port, also when starting failed half-way.
+/// the receiving SMTP sink; and the DNS records from `ucs-mail-config dns` for the verifier.
+/// Everything listens on 127.0.0.1 only. Dispose stops every daemon and frees every port,
+/// also when starting failed half-way.
 ///
 /// Everything lives below /run/ucs-mail-config-tests, not /tmp: OpenDKIM refuses a key whose
 /// directory or any parent is group- or world-writable, as /tmp is.
@@ -186,10 +187,6 @@ public sealed class MailFlowHarness : IDisposable
         if (policy.Dkim)
         {
             _records = CreateKeyAndReadRecords(policy);
-        }
-
-        if (policy.Dkim)
-        {
             _openDkim = OpenDkimDaemon.Start(_root.Path, _work.Path);
         }
 

@@ -33,8 +33,10 @@ public sealed class PostfixInstance : IDisposable
 
         // master.cf.dist's smtpd listens on port 25 of every interface; this one on one loopback port.
         var masterCf = root["etc/postfix/master.cf"];
-        var services = Regex.Replace(File.ReadAllText(masterCf), @"^smtp( +)inet ", $"127.0.0.1:{SmtpPort} inet ", RegexOptions.Multiline);
-        File.WriteAllText(masterCf, services);
+        var smtpd = new Regex(@"^smtp +inet ", RegexOptions.Multiline);
+        var services = File.ReadAllText(masterCf);
+        Assert.Matches(smtpd, services);
+        File.WriteAllText(masterCf, smtpd.Replace(services, $"127.0.0.1:{SmtpPort} inet "));
 
         File.AppendAllText(root["etc/univention/templates/files/etc/postfix/main.cf.d/99_local"], $"""
 
@@ -59,18 +61,16 @@ public sealed class PostfixInstance : IDisposable
 
     public string MailLog => _root["var/log/mail.log"];
 
-    public static string Program(string name) => ExternalProgram.Find(name);
-
     /// <summary>
     /// Prepares the chroot the way Debian's postfix service does (configure-instance.sh copies
     /// /etc/hosts, resolv.conf, ... into the queue directory: smtpd and cleanup run chrooted
     /// there and must resolve "localhost" to reach the milter), starts Postfix, and waits until
-    /// its SMTP server greets.
+    /// its SMTP port accepts connections.
     /// </summary>
     public void Start()
     {
         ExternalProgram.Check("sh", ["/usr/lib/postfix/configure-instance.sh", "-"], environment: new Dictionary<string, string?> { ["MAIL_CONFIG"] = ConfigDirectory });
-        var start = ExternalProgram.Run(Program("postfix"), ["-c", ConfigDirectory, "start"]);
+        var start = ExternalProgram.Run(ExternalProgram.Find("postfix"), ["-c", ConfigDirectory, "start"]);
         _started = true;
         if (start.ExitCode != 0)
         {
@@ -92,13 +92,13 @@ public sealed class PostfixInstance : IDisposable
 
     /// <summary>The queue IDs of every message in the queue (postqueue -j).</summary>
     public IReadOnlyList<string> QueueIds() =>
-        [.. ExternalProgram.Check(Program("postqueue"), ["-c", ConfigDirectory, "-j"]).StdOut
+        [.. ExternalProgram.Check(ExternalProgram.Find("postqueue"), ["-c", ConfigDirectory, "-j"]).StdOut
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("queue_id").GetString()!)];
 
     /// <summary>Submits a message as a local program would: the sendmail command, so non_smtpd_milters apply.</summary>
     public void Sendmail(byte[] message, string from, string to) =>
-        ExternalProgram.Check(Program("sendmail"), ["-C", ConfigDirectory, "-i", "-f", from, "--", to], input: message);
+        ExternalProgram.Check(ExternalProgram.Find("sendmail"), ["-C", ConfigDirectory, "-i", "-f", from, "--", to], input: message);
 
     /// <summary>
     /// Stops Postfix and waits until its master process is gone, which frees its port. If a
@@ -113,7 +113,7 @@ public sealed class PostfixInstance : IDisposable
         }
 
         var master = MasterPid();
-        ExternalProgram.Run(Program("postfix"), ["-c", ConfigDirectory, "stop"]);
+        ExternalProgram.Run(ExternalProgram.Find("postfix"), ["-c", ConfigDirectory, "stop"]);
         if (master is null)
         {
             return;
