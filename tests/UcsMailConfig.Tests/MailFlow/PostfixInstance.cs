@@ -48,7 +48,13 @@ public sealed class PostfixInstance : IDisposable
             maillog_file_prefixes = {Path.GetDirectoryName(MailLog)}
 
             """);
-        root.Ucr("set", $"mail/relayhost={relayhost}");
+        // The stock 60_tls names UCS's TLS policy table, which a UCS host has and this machine
+        // does not: without it the SMTP client defers every message ("client TLS configuration
+        // problem"). The sandbox gets its own, empty, as on a fresh UCS host.
+        var tlsPolicy = root["etc/postfix/tls_policy"];
+        File.WriteAllText(tlsPolicy, "");
+        ExternalProgram.Check(ExternalProgram.Find("postmap"), ["-c", ConfigDirectory, $"hash:{tlsPolicy}"]);
+        root.Ucr("set", $"mail/relayhost={relayhost}", $"mail/postfix/tls/policy/maps=hash:{tlsPolicy}");
     }
 
     public int SmtpPort { get; }

@@ -22,6 +22,7 @@ public sealed class SmtpSink : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SmtpServer.SmtpServer _server;
     private readonly Task _running;
+    private bool _disposed;
 
     private SmtpSink(int port, bool announce8BitMime)
     {
@@ -66,13 +67,18 @@ public sealed class SmtpSink : IDisposable
         }
     }
 
-    /// <summary>The first message whose data contains <paramref name="marker"/> (e.g. its Message-ID).</summary>
-    public ReceivedMessage WaitFor(string marker, TimeSpan limit) =>
-        Poll.Until(() => _messages.FirstOrDefault(m => m.Text.Contains(marker, StringComparison.Ordinal)), limit,
-            () => $"a message containing '{marker}' at the sink (it holds {_messages.Count})");
+    /// <summary>The first message whose data contains <paramref name="marker"/> (e.g. its Message-ID), if one arrived.</summary>
+    public ReceivedMessage? Find(string marker) =>
+        _messages.FirstOrDefault(m => m.Text.Contains(marker, StringComparison.Ordinal));
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _stop.Cancel();
         _server.Shutdown();
         try
