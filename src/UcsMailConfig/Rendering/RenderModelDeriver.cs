@@ -73,6 +73,20 @@ public static class RenderModelDeriver
         return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy), [.. info], dns, tlsPolicyMap, [.. hashTables], kopanoSmime);
     }
 
+    /// <summary>
+    /// What Postfix would otherwise change in a message after OpenDKIM signed it, each of which
+    /// breaks the signature's body hash at the receiver ("body hash did not verify"); measured
+    /// through a real Postfix in tests/UcsMailConfig.Tests/MailFlow, evidence in docs/mail-flow.md.
+    /// </summary>
+    public static readonly ImmutableArray<PostfixSetting> SignatureSafeDelivery =
+    [
+        // A receiver without 8BITMIME would get 8-bit text re-encoded as quoted-printable.
+        new("disable_mime_output_conversion", "yes"),
+
+        // A line over 998 characters would be broken with CRLF SPACE (smtp_line_length_limit).
+        new("smtp_line_length_limit", "0"),
+    ];
+
     private static ImmutableArray<MainCfSection> MainCfSections(MailPolicy policy)
     {
         var sections = new List<MainCfSection>();
@@ -87,6 +101,15 @@ public static class RenderModelDeriver
             AddMilterList(settings, "smtpd_milters", milters.Chain.Where(m => m.Smtpd), policy.Dkim);
             AddMilterList(settings, "non_smtpd_milters", milters.Chain.Where(m => m.NonSmtpd), policy.Dkim);
             sections.Add(new MainCfSection("milters, in order (postfix.milters, dkim.socket)", [.. settings]));
+        }
+
+        // Only while something signs, and a value in postfix.parameters wins over ours.
+        var safeDelivery = SignsMail(policy)
+            ? SignatureSafeDelivery.Where(d => policy.Postfix.Parameters.All(p => p.Name != d.Name)).ToList()
+            : [];
+        if (safeDelivery.Count > 0)
+        {
+            sections.Add(new MainCfSection("keep DKIM signatures intact on delivery (see docs/mail-flow.md)", [.. safeDelivery]));
         }
 
         var tls = new List<PostfixSetting>();
@@ -115,6 +138,10 @@ public static class RenderModelDeriver
 
         return [.. sections];
     }
+
+    private static bool SignsMail(MailPolicy policy) =>
+        policy.Dkim.Enabled && policy.Dkim.Mode != "verify"
+        && policy.Domains.Any(d => d.Dkim is not null && d.Dkim.Selectors.Any(s => s.State == SelectorState.Active));
 
     private static void AddMilterList(List<PostfixSetting> settings, string parameter, IEnumerable<MilterEntry> milters, DkimPolicy dkim)
     {

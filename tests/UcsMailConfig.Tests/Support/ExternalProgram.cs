@@ -13,9 +13,11 @@ public static class ExternalProgram
 {
     /// <summary>
     /// Runs <paramref name="program"/>; <paramref name="environment"/> sets variables, and a null
-    /// value removes one inherited from the test process.
+    /// value removes one inherited from the test process. Standard input gets
+    /// <paramref name="input"/>, or nothing.
     /// </summary>
-    public static ProgramResult Run(string program, IEnumerable<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string?>? environment = null)
+    public static ProgramResult Run(string program, IEnumerable<string> args, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string?>? environment = null, byte[]? input = null)
     {
         var startInfo = new ProcessStartInfo(program)
         {
@@ -42,10 +44,15 @@ public static class ExternalProgram
         }
 
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {program}");
-        process.StandardInput.Close();
         // Both streams are drained concurrently; reading one to the end first can deadlock.
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            process.StandardInput.BaseStream.Write(input);
+        }
+
+        process.StandardInput.Close();
         if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
@@ -54,6 +61,16 @@ public static class ExternalProgram
 
         process.WaitForExit();
         return new ProgramResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Like <see cref="Run"/>, but a non-zero exit is an exception that shows the output.</summary>
+    public static ProgramResult Check(string program, IReadOnlyList<string> args,
+        IReadOnlyDictionary<string, string?>? environment = null, byte[]? input = null)
+    {
+        var result = Run(program, args, environment: environment, input: input);
+        return result.ExitCode == 0
+            ? result
+            : throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {result}");
     }
 
     /// <summary>The absolute path of a program from PATH or the sbin folders (postconf lives in /usr/sbin).</summary>

@@ -6,14 +6,16 @@ namespace UcsMailConfig.Tests.Support;
 
 /// <summary>
 /// A fresh root directory that looks like a UCS mail server to the ucr fixture: the stand-in
-/// stock Postfix templates from tests/fixtures/stock-ucs and UCS's default variables.
+/// stock Postfix templates from tests/fixtures/stock-ucs and UCS's default variables; under
+/// the system temp folder, or under <c>parent</c> (see <see cref="TempDirectory"/>).
 /// </summary>
 public sealed class StockUcsRoot : IDisposable
 {
-    private readonly TempDirectory _directory = new("ucsmail-root");
+    private readonly TempDirectory _directory;
 
-    public StockUcsRoot()
+    public StockUcsRoot(string? parent = null)
     {
+        _directory = new TempDirectory("ucsmail-root", parent);
         CopyTree(System.IO.Path.Combine(RepoPaths.Root, "tests", "fixtures", "stock-ucs"), Path);
         File.Delete(System.IO.Path.Combine(Path, "README.md"));
         Ucr("set",
