@@ -6,7 +6,7 @@ using UcsMailConfig.Rendering;
 namespace UcsMailConfig.Cli;
 
 /// <summary>
-/// <c>dns check POLICY [--server IP[:PORT]]</c>: ask the DNS for every record the policy
+/// <c>dns check POLICY [--dns-server IP[:PORT]]</c>: ask the DNS for every record the policy
 /// publishes and compare. Exit 0 when all match; 2 when any is missing, different, truncated
 /// or doubled (something left to publish, like "changes pending"); 1 when the check could not
 /// be done: bad input, a missing key file, or a server that did not answer.
@@ -17,7 +17,7 @@ internal static class DnsCheckCommand
     {
         var (stdout, stderr) = (terminal.Out, terminal.Error);
         var policyArgument = PolicyInput.CreateArgument();
-        var serverOption = new Option<string?>("--server") { Description = "Ask only this DNS server: IP or IP:PORT (default: the resolvers of /etc/resolv.conf)" };
+        var serverOption = new Option<string?>("--dns-server", "--server") { Description = "Ask only this DNS server: IP or IP:PORT (default: the resolvers of /etc/resolv.conf)" };
         var root = KeyOptions.Root();
         var command = new Command("check", "Compare the published DNS records with the policy and the local DKIM keys. Exit 0 all match, 2 mismatches, 1 could not check.")
         {
@@ -29,7 +29,7 @@ internal static class DnsCheckCommand
             IPEndPoint? server = null;
             if (parse.GetValue(serverOption) is { } serverText && !DnsServerAddress.TryParse(serverText, out server))
             {
-                return InvalidInput.Report(stderr, $"--server: '{serverText}' is not valid; expected {DnsServerAddress.Expectation}");
+                return InvalidInput.Report(stderr, $"--dns-server: '{serverText}' is not valid; expected {DnsServerAddress.Expectation}");
             }
 
             if (PolicyInput.Load(path, terminal) is not { } loaded

@@ -10,7 +10,8 @@ namespace UcsMailConfig.Ucs;
 /// What must hold before OpenDKIM signs with a selector: its private key exists (created
 /// here only when asked, never over an existing file), and receivers can find its public key
 /// in DNS. A selector that becomes active (it is not in the installed KeyTable yet) is refused
-/// until a DNS lookup shows its record, unless the admin explicitly overrides that.
+/// until a DNS lookup shows its record, unless the admin explicitly overrides that (then
+/// nothing is looked up).
 /// </summary>
 public static class DkimReadiness
 {
@@ -60,6 +61,13 @@ public static class DkimReadiness
                 continue;
             }
 
+            if (options.ActivateWithoutDns)
+            {
+                // The override means no lookup at all: a host that cannot reach DNS (or must not) still applies.
+                notes.Add($"WARNING: selector {row.Selector} of {row.Domain} becomes active without a DNS check (--activate-without-dns); receivers will fail its signatures until the record {row.KeyName} with its key is published (ucs-mail-config dns)");
+                continue;
+            }
+
             var record = model.DnsRecords.FirstOrDefault(r => r.Kind == DnsRecordKind.Dkim && r.Name == row.KeyName);
             dns ??= new DnsChecker(options.DnsServer, DnsChecker.DefaultTimeout);
             if (record is not null && dns.IsVisible(record))
@@ -68,15 +76,8 @@ public static class DkimReadiness
             }
 
             var where = options.DnsServer is null ? "the system's resolvers" : $"the DNS server {options.DnsServer}";
-            if (options.ActivateWithoutDns)
-            {
-                notes.Add($"WARNING: selector {row.Selector} of {row.Domain} becomes active although {where} shows no record {row.KeyName} with its key; receivers will fail its signatures until the record is published");
-            }
-            else
-            {
-                errors.Add($"selector {row.Selector} of {row.Domain} would start signing, but {where} shows no record {row.KeyName} with its key; publish it (ucs-mail-config dns), check it (ucs-mail-config dns check), or keep the selector pending; --activate-without-dns overrides");
-                ok = false;
-            }
+            errors.Add($"selector {row.Selector} of {row.Domain} would start signing, but {where} shows no record {row.KeyName} with its key; publish it (ucs-mail-config dns), check it (ucs-mail-config dns check), or keep the selector pending; --activate-without-dns overrides");
+            ok = false;
         }
 
         return ok;

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.Apply;
@@ -74,15 +76,32 @@ public sealed class ApplyDkimTests
     }
 
     [Fact]
-    public void The_override_activates_loudly_without_DNS()
+    public void The_override_activates_loudly_and_asks_no_DNS_server_at_all()
     {
         using var host = new ApplySandbox();
         var policy = host.WritePolicy(Active);
+        using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
 
-        var result = host.Apply(policy);
+        var result = host.Cli(["apply", policy, .. host.HostArguments(), "--dns-server", $"127.0.0.1:{port}"]);
 
         Assert.True(result.Exit == 0, result.Out + result.Err);
-        Assert.Contains("WARNING: selector 20261128 of example.com becomes active although", result.Out, StringComparison.Ordinal);
+        Assert.Contains("WARNING: selector 20261128 of example.com becomes active without a DNS check", result.Out, StringComparison.Ordinal);
+        Assert.Equal(0, listener.Available);
+    }
+
+    [Fact]
+    public void Without_the_override_the_same_listener_is_asked()
+    {
+        using var host = new ApplySandbox();
+        var policy = host.WritePolicy(Active);
+        using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
+
+        var refused = host.Cli(["apply", policy, .. Strict(host, "--dns-server", $"127.0.0.1:{port}")]);
+
+        Assert.Equal(3, refused.Exit);
+        Assert.True(listener.Available > 0, "the DNS question never reached the listener, so the test above proves nothing");
     }
 
     [Fact]

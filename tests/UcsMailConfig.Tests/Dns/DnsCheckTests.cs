@@ -92,7 +92,7 @@ public sealed class DnsCheckTests : IDisposable
         var silent = SilentPort(out var socket);
         using (socket)
         {
-            var result = CliRun.Run("dns", "check", policy.PolicyPath, "--root", policy.Root, "--server", $"127.0.0.1:{silent}");
+            var result = CliRun.Run("dns", "check", policy.PolicyPath, "--root", policy.Root, "--dns-server", $"127.0.0.1:{silent}");
 
             Assert.Equal(1, result.Exit);
             Assert.Contains("NO ANSWER  example.com TXT", result.Stdout, StringComparison.Ordinal);
@@ -118,10 +118,10 @@ public sealed class DnsCheckTests : IDisposable
     [InlineData("[::1")]
     public void A_bad_server_is_input_error_exit_1(string server)
     {
-        var result = CliRun.Run("dns", "check", _policy.PolicyPath, "--root", _policy.Root, "--server", server);
+        var result = CliRun.Run("dns", "check", _policy.PolicyPath, "--root", _policy.Root, "--dns-server", server);
 
         Assert.Equal(1, result.Exit);
-        Assert.Contains($"--server: '{server}' is not valid", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"--dns-server: '{server}' is not valid", result.Stderr, StringComparison.Ordinal);
     }
 
     private CliResult Check(BindServer server) =>

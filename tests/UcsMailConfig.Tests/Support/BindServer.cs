@@ -47,7 +47,7 @@ public sealed class BindServer : IDisposable
 
     public int Port { get; private set; }
 
-    /// <summary>The --server value for dns check.</summary>
+    /// <summary>The --dns-server value for dns check and apply.</summary>
     public string Address => $"127.0.0.1:{Port}";
 
     /// <summary>A libunbound configuration that sends every query to this server (opendkim's ResolverConfiguration).</summary>
