@@ -30,8 +30,8 @@ public enum Receiver
 /// Everything listens on 127.0.0.1 only. Dispose stops every daemon and frees every port,
 /// also when starting failed half-way.
 ///
-/// Everything lives below /run/ucs-mail-config-tests, not /tmp: OpenDKIM refuses a key whose
-/// directory or any parent is group- or world-writable, as /tmp is.
+/// Everything lives below /run/ucs-mail-config-tests, not /tmp: OpenDKIM refuses a key when a
+/// folder above it is world-writable, as /tmp is.
 /// </summary>
 public sealed class MailFlowHarness : IDisposable
 {

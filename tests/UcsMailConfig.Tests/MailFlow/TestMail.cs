@@ -12,7 +12,7 @@ public enum MailCase
     /// <summary>German text with umlauts, sent as 8-bit UTF-8 (Content-Transfer-Encoding: 8bit).</summary>
     German8Bit,
 
-    /// <summary>A reply quoting an HTML newsletter; the quoted HTML has a 1,500-character line, sent as it was written.</summary>
+    /// <summary>A reply quoting an HTML newsletter; the quoted HTML has a 1,600-character line, sent as it was written.</summary>
     QuotedHtmlReply,
 
     /// <summary>Text plus a binary attachment in base64.</summary>
