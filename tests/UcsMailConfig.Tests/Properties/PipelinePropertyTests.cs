@@ -7,6 +7,8 @@ using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
 using Xunit.Abstractions;
 
+using UcsMailConfig.Tests.Support;
+
 namespace UcsMailConfig.Tests.Properties;
 
 /// <summary>
@@ -153,14 +155,7 @@ public sealed class PipelinePropertyTests(ITestOutputHelper output)
 
     private static readonly Lazy<IReadOnlyList<string>> Examples = new(() =>
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "UcsMailConfig.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        Assert.NotNull(directory);
-        var files = Directory.GetFiles(Path.Combine(directory.FullName, "examples"), "mail-policy.yaml", SearchOption.AllDirectories);
+        var files = Directory.GetFiles(RepoPaths.Examples, "mail-policy.yaml", SearchOption.AllDirectories);
         Array.Sort(files, StringComparer.Ordinal);
         Assert.NotEmpty(files);
         return [.. files.Select(File.ReadAllText)];

@@ -371,7 +371,7 @@ internal static class Samples
 internal static class PolicyGenerators
 {
     private static readonly Gen<ScalarStyle> ValidStyle = Gen.Frequency(
-        (6, ScalarStyle.Plain), (2, ScalarStyle.DoubleQuoted), (2, ScalarStyle.SingleQuoted), (1, ScalarStyle.Literal));
+        (6, ScalarStyle.Plain), (2, ScalarStyle.DoubleQuoted), (2, ScalarStyle.SingleQuoted));
 
     private static readonly Gen<ScalarStyle> AnyStyle = Gen.Frequency(
         (3, ScalarStyle.DoubleQuoted), (2, ScalarStyle.Raw), (2, ScalarStyle.Plain), (1, ScalarStyle.SingleQuoted), (2, ScalarStyle.Literal));

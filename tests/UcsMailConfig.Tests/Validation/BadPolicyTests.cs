@@ -48,6 +48,112 @@ public sealed partial class BadPolicyTests : IDisposable
             "3:11 UMC001"
         },
         {
+            "yaml-quoted-value-over-two-lines",
+            """
+            version: 1
+            dkim:
+              socket: "localhost:
+                8891"
+            """,
+            "3:11 UMC008"
+        },
+        {
+            "yaml-plain-value-over-two-lines",
+            """
+            version: 1
+            postfix:
+              parameters:
+                smtpd_banner: $myhostname
+                  ESMTP
+            """,
+            "5:7 UMC001"
+        },
+        {
+            "yaml-tab-indentation",
+            "version: 1\npostfix:\n\tqueue: {}\n",
+            "3:1 UMC001"
+        },
+        {
+            "yaml-no-space-after-colon",
+            """
+            version: 1
+            postfix:
+              queue:
+                maximal_lifetime:1h
+                bounce_lifetime: 2h
+            """,
+            "5:5 UMC001"
+        },
+        {
+            "yaml-list-on-the-key-line",
+            """
+            version: 1
+            domains:
+              example.com:
+                spf:
+                  mechanisms: - mx
+            """,
+            "5:19 UMC001"
+        },
+        {
+            "yaml-colon-space-in-value",
+            """
+            version: 1
+            postfix:
+              parameters:
+                smtpd_banner: mail: ESMTP
+            """,
+            "4:23 UMC001"
+        },
+        {
+            "yaml-unknown-escape",
+            """
+            version: 1
+            dkim:
+              socket: "local\qhost:8891"
+            """,
+            "3:17 UMC001"
+        },
+        {
+            "yaml-unclosed-flow-list",
+            """
+            version: 1
+            domains:
+              example.com:
+                spf:
+                  mechanisms: [mx, a
+            """,
+            "5:19 UMC001"
+        },
+        {
+            "yaml-list-item-where-a-key-belongs",
+            """
+            version: 1
+            postfix:
+              queue: {}
+              - a
+            """,
+            "4:3 UMC001"
+        },
+        {
+            "yaml-text-after-value",
+            """
+            version: 1
+            dkim:
+              socket: "localhost:8891" extra
+            """,
+            "3:28 UMC001"
+        },
+        {
+            "yaml-directive",
+            """
+            %YAML 1.2
+            ---
+            version: 1
+            """,
+            "1:1 UMC008"
+        },
+        {
             "duplicate-key-top-level",
             """
             version: 1
@@ -117,13 +223,21 @@ public sealed partial class BadPolicyTests : IDisposable
             "6:9 UMC004"
         },
         {
-            "wrong-type-complex-key",
+            "wrong-type-list-as-key",
+            """
+            [a, b]: 1
+            version: 1
+            """,
+            "1:1 UMC004"
+        },
+        {
+            "yaml-complex-key",
             """
             ? [a, b]
             : 1
             version: 1
             """,
-            "1:3 UMC004"
+            "1:1 UMC008"
         },
         {
             "missing-version",
@@ -192,8 +306,8 @@ public sealed partial class BadPolicyTests : IDisposable
             "5:15 UMC006"
         },
         {
-            // A newline in a main.cf value would start a new parameter line.
-            "control-character-block-scalar",
+            // A newline in a main.cf value would start a new parameter line; no value needs one.
+            "yaml-block-scalar",
             """
             version: 1
             postfix:
@@ -202,7 +316,7 @@ public sealed partial class BadPolicyTests : IDisposable
                   line one
                   line two
             """,
-            "4:19 UMC006"
+            "4:19 UMC008"
         },
         {
             "unsupported-version",
