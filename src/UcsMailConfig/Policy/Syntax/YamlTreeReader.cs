@@ -14,10 +14,11 @@ namespace UcsMailConfig.Policy.Syntax;
 /// that may span lines, plain, single- and double-quoted one-line values, comments, one
 /// document with an optional '---'. Everything else is refused with an error that says
 /// what to write instead, never read differently: anchors, aliases, tags other than !!str,
-/// complex keys, directives, block scalars (| and >), values continued on the next line,
-/// several documents, duplicate keys, tabs in indentation. A tree this reader returns is
-/// the tree any YAML 1.2 parser reads from the same text (a test holds it to YamlDotNet's).
-/// Written for the purpose because a general parser spends most of a large policy's time.
+/// complex and empty keys, directives, block scalars (| and >), values continued on the next
+/// line, several documents, duplicate keys, tabs in indentation, and what YAML parsers read
+/// differently (an unquoted value starting with ':'). A tree this reader returns is the tree
+/// YamlDotNet reads from the same text; a property test holds it to that. Written for the
+/// purpose because YamlDotNet's parser took most of a large policy's time (issue 6).
 /// </summary>
 internal sealed class YamlTreeReader
 {
