@@ -325,7 +325,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         }
 
         // Names are unique, so an unstable sort gives the one order.
-        result.Sort(static (a, b) => a.Name.CompareTo(b.Name));
+        result.SortIfNeeded(static (a, b) => a.Name.CompareTo(b.Name));
         return [.. result];
     }
 

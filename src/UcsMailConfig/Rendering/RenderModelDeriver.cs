@@ -208,9 +208,11 @@ public static class RenderModelDeriver
         settings.Add(new("ExternalIgnoreList", trustedPath));
         settings.Add(new("InternalHosts", dkim.InternalHosts is null ? trustedPath : "/" + TemplateCatalog.UcrPath(TemplateCatalog.InternalHosts)));
 
+        // Key names are unique (a selector has no '_', so KEYNAME splits one way only).
+        keyTable.SortIfNeeded(static (a, b) => string.CompareOrdinal(a.KeyName, b.KeyName));
         return new OpenDkimConfig(
             [.. settings],
-            [.. keyTable.OrderBy(r => r.KeyName, StringComparer.Ordinal)],
+            [.. keyTable],
             orderedSigning,
             [.. dkim.TrustedHosts.Select(h => h.Text)],
             dkim.InternalHosts?.Select(h => h.Text).ToImmutableArray());
@@ -227,7 +229,7 @@ public static class RenderModelDeriver
         static int Rank(string pattern) =>
             pattern.StartsWith("*@*.", StringComparison.Ordinal) ? 2 : pattern.StartsWith("*@", StringComparison.Ordinal) ? 1 : 0;
 
-        rows.Sort(static (a, b) =>
+        rows.SortIfNeeded(static (a, b) =>
         {
             var order = Rank(a.Pattern).CompareTo(Rank(b.Pattern));
             order = order != 0 ? order : string.CompareOrdinal(a.Pattern, b.Pattern);

@@ -42,7 +42,7 @@ internal static class ScriptGlobals
         new("type", _ => DnsRecord.Type),
         new("has_value", r => r.Value is null ? False : True),
         new("value", r => r.Value ?? ""),
-        new("zone_strings", r => new ScriptArray(r.ZoneStrings.Select(TxtStrings.Quote))),
+        new("zone_strings", r => r.ZoneStrings.Select(TxtStrings.Quote).ToArray()),
     ];
 
     public static ScriptObject From(RenderModel model)
