@@ -5,37 +5,35 @@ using Scriban.Runtime;
 namespace UcsMailConfig.Rendering;
 
 /// <summary>
-/// Scriban output written straight to UTF-8 in pooled chunks, copied once into the file's bytes.
-/// Rendering into a string instead costs three full-size copies (builder, string, bytes): most
-/// of render's allocations for a large policy.
+/// Scriban output as UTF-8 in pooled chunks, copied once into the file's bytes. Rendering into
+/// a string instead costs three full-size copies (builder, string, bytes): most of render's
+/// allocations for a large policy. Writes are short (a value, a separator), so characters are
+/// gathered first and encoded in blocks.
 /// </summary>
 internal sealed class Utf8Output : IScriptOutput, IDisposable
 {
     private const int ChunkSize = 64 * 1024;
 
     private readonly List<(byte[] Bytes, int Length)> _full = [];
+    private char[] _pending = ArrayPool<char>.Shared.Rent(16 * 1024);
+    private int _pendingCount;
     private byte[] _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
     private int _used;
 
     public void Write(string text, int offset, int count)
     {
         var chars = text.AsSpan(offset, count);
-        while (true)
+        while (chars.Length > _pending.Length - _pendingCount)
         {
-            // Scriban writes whole values and template text, so no surrogate pair is split
-            // between two calls: the bytes are those of the whole text encoded at once.
-            Utf8.FromUtf16(chars, _chunk.AsSpan(_used), out var read, out var written);
-            _used += written;
-            chars = chars[read..];
-            if (chars.IsEmpty)
-            {
-                return;
-            }
-
-            _full.Add((_chunk, _used));
-            _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
-            _used = 0;
+            var room = _pending.Length - _pendingCount;
+            chars[..room].CopyTo(_pending.AsSpan(_pendingCount));
+            _pendingCount += room;
+            chars = chars[room..];
+            Encode(final: false);
         }
+
+        chars.CopyTo(_pending.AsSpan(_pendingCount));
+        _pendingCount += chars.Length;
     }
 
     public ValueTask WriteAsync(string text, int offset, int count, CancellationToken cancellationToken)
@@ -46,6 +44,7 @@ internal sealed class Utf8Output : IScriptOutput, IDisposable
 
     public byte[] ToArray()
     {
+        Encode(final: true);
         var result = new byte[_full.Sum(c => c.Length) + _used];
         var at = 0;
         foreach (var (bytes, length) in _full)
@@ -67,6 +66,36 @@ internal sealed class Utf8Output : IScriptOutput, IDisposable
 
         _full.Clear();
         ArrayPool<byte>.Shared.Return(_chunk);
+        ArrayPool<char>.Shared.Return(_pending);
         _chunk = [];
+        _pending = [];
+    }
+
+    /// <summary>Encodes the gathered characters; a high surrogate at the end waits for its other half.</summary>
+    private void Encode(bool final)
+    {
+        var keep = !final && _pendingCount > 0 && char.IsHighSurrogate(_pending[_pendingCount - 1]) ? 1 : 0;
+        var chars = _pending.AsSpan(0, _pendingCount - keep);
+        while (true)
+        {
+            Utf8.FromUtf16(chars, _chunk.AsSpan(_used), out var read, out var written);
+            _used += written;
+            chars = chars[read..];
+            if (chars.IsEmpty)
+            {
+                break;
+            }
+
+            _full.Add((_chunk, _used));
+            _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+            _used = 0;
+        }
+
+        if (keep == 1)
+        {
+            _pending[0] = _pending[_pendingCount - 1];
+        }
+
+        _pendingCount = keep;
     }
 }
