@@ -24,18 +24,37 @@ internal static class ValueSafety
         : char.IsLowSurrogate(text[index]) && (index == 0 || !char.IsHighSurrogate(text[index - 1]));
 
     /// <summary>True when <see cref="Check"/> would accept the value; reports nothing.</summary>
-    public static bool IsSafe(string text) =>
-        IndexOfUnsafe(text) < 0
-        && !text.Contains("@%@", StringComparison.Ordinal) && !text.Contains("@!@", StringComparison.Ordinal);
+    public static bool IsSafe(string text) => IndexOfUnsafe(text) < 0 && !HasTemplateMarker(text);
+
+    /// <summary>@%@ or @!@: one search for '@' instead of two for the markers, since most values have none.</summary>
+    private static bool HasTemplateMarker(string text)
+    {
+        for (var at = text.IndexOf('@'); at >= 0 && at + 2 < text.Length; at = text.IndexOf('@', at + 1))
+        {
+            if (text[at + 1] is '%' or '!' && text[at + 2] == '@')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
-    /// Where the first forbidden character or lone surrogate half is, or -1. A plain loop: it
-    /// runs for every value, and a table of all forbidden characters built at start-up cost more
-    /// than the rest of validating a small policy.
+    /// Where the first forbidden character or lone surrogate half is, or -1. No table of all
+    /// forbidden characters: building it at start-up cost more than the rest of validating a
+    /// small policy.
     /// </summary>
     private static int IndexOfUnsafe(string text)
     {
-        for (var i = 0; i < text.Length; i++)
+        // Printable ASCII, nearly every character of a policy, is skipped in one vectorised search.
+        var start = text.AsSpan().IndexOfAnyExceptInRange(' ', '~');
+        if (start < 0)
+        {
+            return -1;
+        }
+
+        for (var i = start; i < text.Length; i++)
         {
             // Printable ASCII, nearly every character of a policy, needs no Unicode lookup.
             if (text[i] is >= ' ' and <= '~')
@@ -64,7 +83,7 @@ internal static class ValueSafety
             return false;
         }
 
-        if (text.Contains("@%@", StringComparison.Ordinal) || text.Contains("@!@", StringComparison.Ordinal))
+        if (HasTemplateMarker(text))
         {
             diagnostics.Error(DiagnosticCode.TemplateMarker, scalar.Start,
                 $"{Text.Where(path)}: value {Text.Quote(text)} contains a UCR template marker (@%@ or @!@), which UCR would substitute or execute; remove it");

@@ -23,5 +23,6 @@ public sealed record DnsRecord(DomainName Domain, DnsRecordKind Kind, string Nam
 {
     public const string Type = "TXT";
 
-    public ImmutableArray<string> ZoneStrings { get; } = Value is null ? [] : TxtStrings.Split(Value);
+    // Computed when asked: render writes no DKIM values and most records are one string.
+    public ImmutableArray<string> ZoneStrings => Value is null ? [] : TxtStrings.Split(Value);
 }

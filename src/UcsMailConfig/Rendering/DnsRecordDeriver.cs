@@ -60,14 +60,21 @@ public static class DnsRecordDeriver
     /// <summary><c>v=spf1 MECHANISMS QUALIFIERall</c>, mechanisms in policy order.</summary>
     public static string SpfValue(SpfPolicy spf)
     {
-        var qualifier = spf.All switch
+        var terms = new string[spf.Mechanisms.Length + 2];
+        terms[0] = "v=spf1";
+        for (var i = 0; i < spf.Mechanisms.Length; i++)
         {
-            "softfail" => "~",
-            "neutral" => "?",
-            "pass" => "+",
-            _ => "-",
+            terms[i + 1] = spf.Mechanisms[i].Text;
+        }
+
+        terms[^1] = spf.All switch
+        {
+            "softfail" => "~all",
+            "neutral" => "?all",
+            "pass" => "+all",
+            _ => "-all",
         };
-        return string.Join(' ', ["v=spf1", .. spf.Mechanisms.Select(m => m.Text), qualifier + "all"]);
+        return string.Join(' ', terms);
     }
 
     /// <summary>

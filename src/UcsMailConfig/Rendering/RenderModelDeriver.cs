@@ -157,10 +157,20 @@ public static class RenderModelDeriver
         var dkim = policy.Dkim;
         var keyTable = new List<KeyTableRow>();
         var signingTable = new List<SigningTableRow>();
-        foreach (var domain in policy.Domains.Where(d => d.Dkim is not null))
+        foreach (var domain in policy.Domains)
         {
-            foreach (var selector in domain.Dkim!.Selectors.Where(s => s.State == SelectorState.Active))
+            if (domain.Dkim is null)
             {
+                continue;
+            }
+
+            foreach (var selector in domain.Dkim.Selectors)
+            {
+                if (selector.State != SelectorState.Active)
+                {
+                    continue;
+                }
+
                 var keyName = KeyName(domain.Name.Value, selector.Name);
                 keyTable.Add(new KeyTableRow(keyName, domain.Name.Value, selector.Name, selector.KeyPath));
                 signingTable.Add(new SigningTableRow($"*@{domain.Name}", keyName));
@@ -172,15 +182,7 @@ public static class RenderModelDeriver
         }
 
         signingTable.AddRange(dkim.Signing.Select(rule => new SigningTableRow(rule.From.Text, KeyName(rule.Domain.Value, rule.Selector))));
-
-        // refile: OpenDKIM uses the first matching line unless MultipleSignatures is on, so the
-        // most specific patterns come first: exact senders, then whole domains, then wildcard subdomains.
-        var orderedSigning = signingTable.Distinct()
-            .OrderBy(r => r.Pattern.StartsWith("*@*.", StringComparison.Ordinal) ? 2 : r.Pattern.StartsWith("*@", StringComparison.Ordinal) ? 1 : 0)
-            .ThenBy(r => r.Pattern, StringComparer.Ordinal)
-            .ThenBy(r => r.KeyName, StringComparer.Ordinal)
-            .ToImmutableArray();
-        var multiple = orderedSigning.GroupBy(r => r.Pattern).Any(g => g.Count() > 1);
+        var (orderedSigning, multiple) = OrderSigningTable(signingTable);
 
         var trustedPath = "/" + TemplateCatalog.UcrPath(TemplateCatalog.TrustedHosts);
         var settings = new List<ConfigSetting>
@@ -206,12 +208,53 @@ public static class RenderModelDeriver
         settings.Add(new("ExternalIgnoreList", trustedPath));
         settings.Add(new("InternalHosts", dkim.InternalHosts is null ? trustedPath : "/" + TemplateCatalog.UcrPath(TemplateCatalog.InternalHosts)));
 
+        // Key names are unique (a selector has no '_', so KEYNAME splits one way only).
+        keyTable.SortIfNeeded(static (a, b) => string.CompareOrdinal(a.KeyName, b.KeyName));
         return new OpenDkimConfig(
             [.. settings],
-            [.. keyTable.OrderBy(r => r.KeyName, StringComparer.Ordinal)],
+            [.. keyTable],
             orderedSigning,
             [.. dkim.TrustedHosts.Select(h => h.Text)],
             dkim.InternalHosts?.Select(h => h.Text).ToImmutableArray());
+    }
+
+    /// <summary>
+    /// refile: OpenDKIM uses the first matching line unless MultipleSignatures is on, so the
+    /// most specific patterns come first: exact senders, then whole domains, then wildcard
+    /// subdomains. A line listed twice is written once; a pattern with two keys needs
+    /// MultipleSignatures. Sorted in place, not with LINQ: the table has a row per domain.
+    /// </summary>
+    private static (ImmutableArray<SigningTableRow> Rows, bool Multiple) OrderSigningTable(List<SigningTableRow> rows)
+    {
+        static int Rank(string pattern) =>
+            pattern.StartsWith("*@*.", StringComparison.Ordinal) ? 2 : pattern.StartsWith("*@", StringComparison.Ordinal) ? 1 : 0;
+
+        rows.SortIfNeeded(static (a, b) =>
+        {
+            var order = Rank(a.Pattern).CompareTo(Rank(b.Pattern));
+            order = order != 0 ? order : string.CompareOrdinal(a.Pattern, b.Pattern);
+            return order != 0 ? order : string.CompareOrdinal(a.KeyName, b.KeyName);
+        });
+
+        // Sorted, so equal lines and equal patterns are neighbours.
+        var ordered = ImmutableArray.CreateBuilder<SigningTableRow>(rows.Count);
+        var multiple = false;
+        foreach (var row in rows)
+        {
+            if (ordered.Count > 0 && ordered[^1].Pattern == row.Pattern)
+            {
+                if (ordered[^1].KeyName == row.KeyName)
+                {
+                    continue;
+                }
+
+                multiple = true;
+            }
+
+            ordered.Add(row);
+        }
+
+        return (ordered.DrainToImmutable(), multiple);
     }
 
     private static ImmutableArray<UcrVariableSetting> UcrVariables(MailPolicy policy)

@@ -5,55 +5,73 @@ namespace UcsMailConfig.Rendering;
 /// <summary>
 /// The <see cref="RenderModel"/> as Scriban values, built by hand rather than by reflection so
 /// that the binary stays trimmable and AOT-clean. Names are snake_case, as templates read them.
+/// Lists are made row by row while a template loops over them, so the rows of a large policy
+/// never all exist at once.
 /// </summary>
 internal static class ScriptGlobals
 {
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    private static readonly ScriptRow<PostfixSetting>.Member[] SettingMembers = [new("name", p => p.Name), new("value", p => p.Value)];
+
+    private static readonly ScriptRow<MainCfSection>.Member[] SectionMembers =
+        [new("title", s => s.Title), new("settings", s => Rows(s.Settings, SettingMembers))];
+
+    private static readonly ScriptRow<UcrVariableSetting>.Member[] UcrVariableMembers = [new("name", v => v.Name), new("value", v => v.Value)];
+
+    private static readonly ScriptRow<InfoField>.Member[] FieldMembers = [new("key", f => f.Key), new("value", f => f.Value)];
+
+    private static readonly ScriptRow<InfoStanza>.Member[] StanzaMembers = [new("fields", s => Rows(s.Fields, FieldMembers))];
+
+    private static readonly ScriptRow<TlsPolicyRow>.Member[] TlsPolicyMembers = [new("destination", r => r.Destination), new("level", r => r.Level)];
+
+    private static readonly ScriptRow<PhpDefine>.Member[] DefineMembers = [new("name", d => d.Name), new("value", d => d.Value)];
+
+    private static readonly ScriptRow<ConfigSetting>.Member[] ConfigMembers = [new("name", c => c.Name), new("value", c => c.Value)];
+
+    private static readonly ScriptRow<KeyTableRow>.Member[] KeyTableMembers =
+        [new("key_name", r => r.KeyName), new("domain", r => r.Domain), new("selector", r => r.Selector), new("key_path", r => r.KeyPath)];
+
+    private static readonly ScriptRow<SigningTableRow>.Member[] SigningTableMembers = [new("pattern", r => r.Pattern), new("key_name", r => r.KeyName)];
+
+    private static readonly ScriptRow<DnsRecord>.Member[] DnsRecordMembers =
+    [
+        new("comment", r => r.Comment),
+        new("name", r => r.Name),
+        new("type", _ => DnsRecord.Type),
+        new("has_value", r => r.Value is null ? False : True),
+        new("value", r => r.Value ?? ""),
+        new("zone_strings", r => r.ZoneStrings.Select(TxtStrings.Quote).ToArray()),
+    ];
+
     public static ScriptObject From(RenderModel model)
     {
         var globals = new ScriptObject
         {
-            ["main_cf"] = Array(model.MainCf, s => Object(("title", s.Title), ("settings", Array(s.Settings, p => Object(("name", p.Name), ("value", p.Value)))))),
-            ["ucr_variables"] = Array(model.UcrVariables, v => Object(("name", v.Name), ("value", v.Value))),
-            ["info"] = Array(model.Info, s => Object(("fields", Array(s.Fields, f => Object(("key", f.Key), ("value", f.Value)))))),
-            ["dns_records"] = DnsRecords(model.DnsRecords),
-            ["tls_policy_map"] = Array(model.TlsPolicyMap, r => Object(("destination", r.Destination), ("level", r.Level))),
-            ["kopano_smime"] = Array(model.KopanoSmime?.Defines ?? [], d => Object(("name", d.Name), ("value", d.Value))),
+            ["main_cf"] = Rows(model.MainCf, SectionMembers),
+            ["ucr_variables"] = Rows(model.UcrVariables, UcrVariableMembers),
+            ["info"] = Rows(model.Info, StanzaMembers),
+            ["dns_records"] = Rows(model.DnsRecords, DnsRecordMembers),
+            ["tls_policy_map"] = Rows(model.TlsPolicyMap, TlsPolicyMembers),
+            ["kopano_smime"] = Rows(model.KopanoSmime?.Defines ?? [], DefineMembers),
         };
         if (model.OpenDkim is { } dkim)
         {
-            globals["opendkim"] = Object(
-                ("settings", Array(dkim.Settings, c => Object(("name", c.Name), ("value", c.Value)))),
-                ("key_table", Array(dkim.KeyTable, r => Object(("key_name", r.KeyName), ("domain", r.Domain), ("selector", r.Selector), ("key_path", r.KeyPath)))),
-                ("signing_table", Array(dkim.SigningTable, r => Object(("pattern", r.Pattern), ("key_name", r.KeyName)))),
-                ("trusted_hosts", Array(dkim.TrustedHosts, h => h)),
-                ("internal_hosts", Array(dkim.InternalHosts ?? [], h => h)));
+            var opendkim = new ScriptObject(5);
+            opendkim.SetValue("settings", Rows(dkim.Settings, ConfigMembers), readOnly: true);
+            opendkim.SetValue("key_table", Rows(dkim.KeyTable, KeyTableMembers), readOnly: true);
+            opendkim.SetValue("signing_table", Rows(dkim.SigningTable, SigningTableMembers), readOnly: true);
+            opendkim.SetValue("trusted_hosts", new ScriptArray(dkim.TrustedHosts), readOnly: true);
+            opendkim.SetValue("internal_hosts", new ScriptArray(dkim.InternalHosts ?? []), readOnly: true);
+            globals["opendkim"] = opendkim;
         }
 
         return globals;
     }
 
-    public static ScriptObject ForDnsRecords(IEnumerable<DnsRecord> records) => new() { ["dns_records"] = DnsRecords(records) };
+    public static ScriptObject ForDnsRecords(IEnumerable<DnsRecord> records) => new() { ["dns_records"] = Rows(records, DnsRecordMembers) };
 
-    private static ScriptArray DnsRecords(IEnumerable<DnsRecord> records) =>
-        Array(records, r => Object(
-            ("comment", r.Comment),
-            ("name", r.Name),
-            ("type", DnsRecord.Type),
-            ("has_value", r.Value is not null),
-            ("value", r.Value ?? ""),
-            ("zone_strings", Array(r.ZoneStrings, TxtStrings.Quote))));
-
-    private static ScriptObject Object(params (string Name, object Value)[] members)
-    {
-        // Sized up front: one object per KeyTable and SigningTable row, so regrowing adds up.
-        var result = new ScriptObject(members.Length);
-        foreach (var (name, value) in members)
-        {
-            result.SetValue(name, value, readOnly: true);
-        }
-
-        return result;
-    }
-
-    private static ScriptArray Array<T>(IEnumerable<T> items, Func<T, object> convert) => new(items.Select(convert));
+    private static IEnumerable<object> Rows<T>(IEnumerable<T> rows, ScriptRow<T>.Member[] members) =>
+        rows.Select(row => (object)new ScriptRow<T>(row, members));
 }

@@ -20,15 +20,23 @@ internal static class TemplateFunctions
         text.SetValue("pad_right", new Function("string.pad_right", 2,
             (context, span, args) => (context.ObjectToString(args[0]) ?? "").PadRight(context.ToInt(span, args[1]))), readOnly: true);
         var array = new ScriptObject(1);
-        array.SetValue("join", new Function("array.join", 2,
-            (context, _, args) => string.Join(context.ObjectToString(args[1]), Items(args[0]).Select(item => context.ObjectToString(item)))), readOnly: true);
+        array.SetValue("join", new Function("array.join", 2, (context, _, args) => Join(context, args[0], context.ObjectToString(args[1]))), readOnly: true);
         var builtins = new ScriptObject(2);
         builtins.SetValue("string", text, readOnly: true);
         builtins.SetValue("array", array, readOnly: true);
         return builtins;
     }
 
-    private static IEnumerable<object?> Items(object? list) => list is IEnumerable items ? items.Cast<object?>() : [];
+    // Called once per DNS record in the zone form, where nearly every value is one string.
+    private static string Join(TemplateContext context, object? list, string? separator)
+    {
+        if (list is IList { Count: 1 } one)
+        {
+            return context.ObjectToString(one[0]) ?? "";
+        }
+
+        return list is IEnumerable items ? string.Join(separator, items.Cast<object?>().Select(item => context.ObjectToString(item))) : "";
+    }
 
     /// <summary>A function of a fixed number of arguments, as Scriban calls it.</summary>
     private sealed class Function(string name, int parameters, Func<TemplateContext, SourceSpan, ScriptArray, object?> body) : IScriptCustomFunction

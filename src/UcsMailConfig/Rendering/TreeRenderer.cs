@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using Scriban;
 using Scriban.Runtime;
 
@@ -23,21 +22,35 @@ public static class TreeRenderer
     {
         var globals = ScriptGlobals.From(model);
         var builtins = TemplateFunctions.Builtins();
-        var files = ImmutableSortedDictionary.CreateBuilder<string, RenderedFile>(StringComparer.Ordinal);
-        foreach (var name in model.Templates)
+        var names = model.Templates;
+        var contents = new byte[names.Length][];
+
+        // Templates are independent, and the big tables of a large policy (KeyTable,
+        // SigningTable, the DNS forms) take about the same time each: one per core.
+        Parallel.For(0, names.Length, i =>
         {
-            var text = Render(Parsed.Get(name), builtins, globals);
-            var path = TemplateCatalog.OutputPath(name);
-            files.Add(path, new RenderedFile(path, Encoding.UTF8.GetBytes(text), ReadableFile));
+            using var output = new Utf8Output();
+            var context = Context(builtins, globals);
+            context.PushOutput(output);
+            Parsed.Get(names[i]).Render(context);
+            contents[i] = output.ToArray();
+        });
+
+        var files = ImmutableSortedDictionary.CreateBuilder<string, RenderedFile>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Length; i++)
+        {
+            var path = TemplateCatalog.OutputPath(names[i]);
+            files.Add(path, new RenderedFile(path, contents[i], ReadableFile));
         }
 
         return new RenderedTree(files.ToImmutable());
     }
 
     /// <summary>The text of one template for the given globals (the dns command prints the DNS forms this way).</summary>
-    internal static string RenderText(string template, ScriptObject globals) => Render(Parsed.Get(template), TemplateFunctions.Builtins(), globals);
+    internal static string RenderText(string template, ScriptObject globals) =>
+        Parsed.Get(template).Render(Context(TemplateFunctions.Builtins(), globals));
 
-    private static string Render(Template template, ScriptObject builtins, ScriptObject globals)
+    private static TemplateContext Context(ScriptObject builtins, ScriptObject globals)
     {
         var context = new TemplateContext(builtins)
         {
@@ -52,7 +65,7 @@ public static class TreeRenderer
             NewLine = "\n",
         };
         context.PushGlobal(globals);
-        return template.Render(context).Replace("\r\n", "\n", StringComparison.Ordinal);
+        return context;
     }
 
     /// <summary>Templates are parsed once per process; parsing fails loudly with the template's name and position.</summary>
@@ -62,7 +75,8 @@ public static class TreeRenderer
 
         public Template Get(string name) => _cache.GetOrAdd(name, static n =>
         {
-            var template = Template.Parse(TemplateCatalog.Source(n), $"templates/{n}.sbn");
+            // LF line ends in, LF line ends out: user values hold no line breaks (ValueSafety).
+            var template = Template.Parse(TemplateCatalog.Source(n).Replace("\r\n", "\n", StringComparison.Ordinal), $"templates/{n}.sbn");
             return template.HasErrors
                 ? throw new InvalidOperationException($"template error: {string.Join("; ", template.Messages)}")
                 : template;

@@ -15,9 +15,10 @@ public static class TxtStrings
 
     public static ImmutableArray<string> Split(string value)
     {
-        if (value.Length == 0)
+        // Most records (SPF, DMARC) fit one string; no UTF-16 character takes more than 3 bytes.
+        if (value.Length <= MaxBytes / 3 || Encoding.UTF8.GetByteCount(value) <= MaxBytes)
         {
-            return [""];
+            return [value];
         }
 
         var strings = ImmutableArray.CreateBuilder<string>();

@@ -9,7 +9,7 @@ public static class ValueFormats
         text => PostfixDuration.TryParse(text, out _), "^[0-9]+[smhdw]?$", MayLookNumeric: true);
 
     public static readonly ValueFormat Domain = new("domain", DiagnosticCode.InvalidDomain, DomainName.Expectation,
-        text => DomainName.TryParse(text, out _));
+        text => DomainName.IsValidName(text, minLabels: 2));
 
     public static readonly ValueFormat Selector = new("selector", DiagnosticCode.InvalidSelector, DkimSelectorName.Expectation,
         DkimSelectorName.IsValid, "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$", MayLookNumeric: true);
@@ -37,7 +37,7 @@ public static class ValueFormats
 
     // A pasted record or an 'all' term passes here so that the binder reports it under its own, clearer code.
     public static readonly ValueFormat Spf = new("spf-mechanism", DiagnosticCode.InvalidSpfMechanism, SpfMechanism.Expectation,
-        text => SpfMechanism.TryParse(text, out _) || SpfMechanism.IsRecordText(text) || SpfMechanism.IsAllTerm(text));
+        text => SpfMechanism.IsValid(text) || SpfMechanism.IsRecordText(text) || SpfMechanism.IsAllTerm(text));
 
     public static readonly ValueFormat DmarcUri = new("dmarc-uri", DiagnosticCode.InvalidReportUri, ReportUri.Expectation,
         ReportUri.IsValid, "^mailto:");

@@ -24,7 +24,7 @@ public sealed record DomainName(string Value) : IComparable<DomainName>
     /// True for a DNS name made of letter-digit-hyphen labels. Service names such as
     /// <c>_spf.example.com</c> need <paramref name="allowUnderscore"/>; host and mail domains do not.
     /// </summary>
-    internal static bool IsValidName(string text, int minLabels, bool allowUnderscore = false)
+    internal static bool IsValidName(ReadOnlySpan<char> text, int minLabels, bool allowUnderscore = false)
     {
         if (text.Length is 0 or > 253)
         {
@@ -34,9 +34,9 @@ public sealed record DomainName(string Value) : IComparable<DomainName>
         // Spans, not string.Split: every domain of a policy passes here twice.
         var labels = 0;
         var last = ReadOnlySpan<char>.Empty;
-        foreach (var range in text.AsSpan().Split('.'))
+        foreach (var range in text.Split('.'))
         {
-            last = text.AsSpan()[range];
+            last = text[range];
             if (!IsValidLabel(last, allowUnderscore))
             {
                 return false;

@@ -8,6 +8,9 @@ public static class FilePath
 {
     public const string Expectation = "an absolute path without spaces, ':' or '..' segments, e.g. /etc/opendkim/keys/example.com/20261128.private";
 
+    private static readonly System.Buffers.SearchValues<char> SafeAscii = System.Buffers.SearchValues.Create(
+        "!$%&()*+-./0123456789;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     // Loops over spans, not LINQ and string.Split: every DKIM key path of a policy passes here.
     public static bool IsSafeAbsolute(string path)
     {
@@ -16,11 +19,16 @@ public static class FilePath
             return false;
         }
 
-        foreach (var c in path)
+        // Visible ASCII but the six characters below is fine at once; from the first other character on, each is checked.
+        var other = path.AsSpan().IndexOfAnyExcept(SafeAscii);
+        if (other >= 0)
         {
-            if (char.IsWhiteSpace(c) || c is ':' or ',' or '"' or '\'' or '\\' or '#')
+            foreach (var c in path.AsSpan(other))
             {
-                return false;
+                if (char.IsWhiteSpace(c) || c is ':' or ',' or '"' or '\'' or '\\' or '#')
+                {
+                    return false;
+                }
             }
         }
 

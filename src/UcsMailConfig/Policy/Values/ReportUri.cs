@@ -8,6 +8,10 @@ public static class ReportUri
 {
     public const string Expectation = "a mailto: URI such as mailto:dmarc-reports@example.com (optionally with a size limit, mailto:dmarc@example.com!10m)";
 
+    private static readonly System.Buffers.SearchValues<char> LocalPartCharacters =
+        System.Buffers.SearchValues.Create(".+-_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    // Spans, not substrings: every rua and ruf address of a policy passes here twice.
     public static bool IsValid(string text)
     {
         if (!text.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase))
@@ -15,12 +19,13 @@ public static class ReportUri
             return false;
         }
 
-        var address = text["mailto:".Length..];
+        var address = text.AsSpan("mailto:".Length);
         var bang = address.IndexOf('!');
         if (bang >= 0)
         {
             var limit = address[(bang + 1)..];
-            if (limit.Length < 1 || !limit.TrimEnd('k', 'm', 'g', 't').All(char.IsAsciiDigit) || limit.TrimEnd('k', 'm', 'g', 't').Length == 0)
+            var number = limit.TrimEnd("kmgt");
+            if (limit.Length < 1 || number.ContainsAnyExceptInRange('0', '9') || number.Length == 0)
             {
                 return false;
             }
@@ -30,7 +35,7 @@ public static class ReportUri
 
         var at = address.LastIndexOf('@');
         return at > 0
-            && address[..at].All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+')
+            && !address[..at].ContainsAnyExcept(LocalPartCharacters)
             && DomainName.IsValidName(address[(at + 1)..], minLabels: 2);
     }
 }

@@ -15,26 +15,40 @@ public sealed record SpfMechanism(string Text, bool QueriesDns)
     public static bool TryParse(string text, out SpfMechanism mechanism)
     {
         mechanism = null!;
-        var body = text.Length > 0 && text[0] is '+' or '-' or '~' or '?' ? text[1..] : text;
-        var colon = body.IndexOf(':');
-        var nameEnd = body.IndexOfAny([':', '/']);
-        var name = (nameEnd < 0 ? body : body[..nameEnd]).ToLowerInvariant();
-        var argument = colon < 0 ? null : body[(colon + 1)..];
-        var valid = name switch
-        {
-            "a" or "mx" => argument is null ? body.Length == name.Length || IsDualCidr(body[name.Length..]) : IsDomainWithCidr(argument),
-            "ip4" => argument is not null && IsNetwork(argument, AddressFamily.InterNetwork),
-            "ip6" => argument is not null && IsNetwork(argument, AddressFamily.InterNetworkV6),
-            "include" or "exists" => argument is not null && DomainName.IsValidName(argument, minLabels: 2, allowUnderscore: true),
-            _ => false,
-        };
-        if (!valid)
+        if (!IsValid(text, out var queriesDns))
         {
             return false;
         }
 
-        mechanism = new SpfMechanism(text, QueriesDns: name is "a" or "mx" or "include" or "exists");
+        mechanism = new SpfMechanism(text, queriesDns);
         return true;
+    }
+
+    /// <summary>True when <see cref="TryParse"/> would accept the text; allocates nothing.</summary>
+    public static bool IsValid(string text) => IsValid(text, out _);
+
+    // Spans throughout: every mechanism of a large policy passes here twice (shape check, binder).
+    private static bool IsValid(string text, out bool queriesDns)
+    {
+        var body = text.AsSpan(text.Length > 0 && text[0] is '+' or '-' or '~' or '?' ? 1 : 0);
+        var colon = body.IndexOf(':');
+        var nameEnd = body.IndexOfAny(':', '/');
+        var nameText = nameEnd < 0 ? body : body[..nameEnd];
+
+        // Invariant lower case, as before; no name we know is longer than 7 characters.
+        Span<char> lower = stackalloc char[7];
+        var name = nameText.Length <= lower.Length ? lower[..nameText.ToLowerInvariant(lower)] : [];
+        var argument = colon < 0 ? default : body[(colon + 1)..];
+        var valid = name switch
+        {
+            "a" or "mx" => colon < 0 ? body.Length == name.Length || IsDualCidr(body[name.Length..]) : IsDomainWithCidr(argument),
+            "ip4" => colon >= 0 && IsNetwork(argument, AddressFamily.InterNetwork),
+            "ip6" => colon >= 0 && IsNetwork(argument, AddressFamily.InterNetworkV6),
+            "include" or "exists" => colon >= 0 && DomainName.IsValidName(argument, minLabels: 2, allowUnderscore: true),
+            _ => false,
+        };
+        queriesDns = name is "a" or "mx" or "include" or "exists";
+        return valid;
     }
 
     /// <summary>
@@ -48,7 +62,7 @@ public sealed record SpfMechanism(string Text, bool QueriesDns)
     public static bool IsAllTerm(string text) =>
         string.Equals(text.Length > 0 && text[0] is '+' or '-' or '~' or '?' ? text[1..] : text, "all", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsDomainWithCidr(string argument)
+    private static bool IsDomainWithCidr(ReadOnlySpan<char> argument)
     {
         var slash = argument.IndexOf('/');
         var domain = slash < 0 ? argument : argument[..slash];
@@ -56,27 +70,27 @@ public sealed record SpfMechanism(string Text, bool QueriesDns)
     }
 
     // "/24", "//64" or "/24//64"
-    private static bool IsDualCidr(string text)
+    private static bool IsDualCidr(ReadOnlySpan<char> text)
     {
-        var parts = text.Split("//");
-        var v4 = parts[0];
-        var v6 = parts.Length > 1 ? parts[1] : null;
-        return parts.Length <= 2
+        var split = text.IndexOf("//", StringComparison.Ordinal);
+        var v4 = split < 0 ? text : text[..split];
+        var v6 = split < 0 ? default : text[(split + 2)..];
+        return (split < 0 || v6.IndexOf("//", StringComparison.Ordinal) < 0)
             && (v4.Length == 0 || (v4.StartsWith('/') && IsPrefix(v4[1..], 32)))
-            && (v6 is null || IsPrefix(v6, 128));
+            && (split < 0 || IsPrefix(v6, 128));
     }
 
-    private static bool IsNetwork(string text, AddressFamily family)
+    private static bool IsNetwork(ReadOnlySpan<char> text, AddressFamily family)
     {
         var slash = text.IndexOf('/');
         var address = slash < 0 ? text : text[..slash];
         return IPAddress.TryParse(address, out var parsed) && parsed.AddressFamily == family
-            && (family == AddressFamily.InterNetworkV6 || address.Count(c => c == '.') == 3)
+            && (family == AddressFamily.InterNetworkV6 || address.Count('.') == 3)
             && (slash < 0 || IsPrefix(text[(slash + 1)..], family == AddressFamily.InterNetwork ? 32 : 128));
     }
 
-    private static bool IsPrefix(string text, int max) =>
-        text.Length is >= 1 and <= 3 && text.All(char.IsAsciiDigit) && int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) <= max;
+    private static bool IsPrefix(ReadOnlySpan<char> text, int max) =>
+        text.Length is >= 1 and <= 3 && !text.ContainsAnyExceptInRange('0', '9') && int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) <= max;
 
     public override string ToString() => Text;
 }
