@@ -53,6 +53,7 @@ internal static class ScriptGlobals
             ["ucr_variables"] = Rows(model.UcrVariables, UcrVariableMembers),
             ["info"] = Rows(model.Info, StanzaMembers),
             ["dns_records"] = Rows(model.DnsRecords, DnsRecordMembers),
+            ["records_without_key"] = model.DnsRecords.Any(r => r.Value is null),
             ["tls_policy_map"] = Rows(model.TlsPolicyMap, TlsPolicyMembers),
             ["kopano_smime"] = Rows(model.KopanoSmime?.Defines ?? [], DefineMembers),
         };
@@ -70,7 +71,11 @@ internal static class ScriptGlobals
         return globals;
     }
 
-    public static ScriptObject ForDnsRecords(IEnumerable<DnsRecord> records) => new() { ["dns_records"] = Rows(records, DnsRecordMembers) };
+    public static ScriptObject ForDnsRecords(IReadOnlyCollection<DnsRecord> records) => new()
+    {
+        ["dns_records"] = Rows(records, DnsRecordMembers),
+        ["records_without_key"] = records.Any(r => r.Value is null),
+    };
 
     private static IEnumerable<object> Rows<T>(IEnumerable<T> rows, ScriptRow<T>.Member[] members) =>
         rows.Select(row => (object)new ScriptRow<T>(row, members));

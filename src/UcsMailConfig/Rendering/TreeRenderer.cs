@@ -18,6 +18,9 @@ public static class TreeRenderer
 
     private static readonly ConcurrentTemplates Parsed = new();
 
+    /// <summary>About 100 domains: from here on, rendering on all cores pays off.</summary>
+    private const int ParallelFromRecords = 200;
+
     public static RenderedTree Render(RenderModel model)
     {
         var globals = ScriptGlobals.From(model);
@@ -25,16 +28,29 @@ public static class TreeRenderer
         var names = model.Templates;
         var contents = new byte[names.Length][];
 
-        // Templates are independent, and the big tables of a large policy (KeyTable,
-        // SigningTable, the DNS forms) take about the same time each: one per core.
-        Parallel.For(0, names.Length, i =>
+        void RenderOne(int i)
         {
             using var output = new Utf8Output();
             var context = Context(builtins, globals);
             context.PushOutput(output);
             Parsed.Get(names[i]).Render(context);
             contents[i] = output.ToArray();
-        });
+        }
+
+        // Templates are independent, and the big tables of a large policy (KeyTable,
+        // SigningTable, the DNS forms) take about the same time each: one per core. For a
+        // small policy, starting the thread pool costs more (a third of a one-domain render).
+        if (model.DnsRecords.Length >= ParallelFromRecords)
+        {
+            Parallel.For(0, names.Length, RenderOne);
+        }
+        else
+        {
+            for (var i = 0; i < names.Length; i++)
+            {
+                RenderOne(i);
+            }
+        }
 
         var files = ImmutableSortedDictionary.CreateBuilder<string, RenderedFile>(StringComparer.Ordinal);
         for (var i = 0; i < names.Length; i++)
