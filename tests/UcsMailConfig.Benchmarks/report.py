@@ -10,6 +10,7 @@ import subprocess
 RUN = "tests/UcsMailConfig.Benchmarks/run.sh"
 AOT = "NativeAOT ucs-mail-config render"
 JIT = "JIT ucs-mail-config render"
+FORCE = "NativeAOT ucs-mail-config render --force (replaces an earlier output)"
 PY = "python3 + Jinja2 (one process)"
 ANSIBLE = "ansible-playbook (template, -c local)"
 VALIDATE = "NativeAOT ucs-mail-config validate"
@@ -19,12 +20,13 @@ def read_results(path):
     rows = {}
     with open(path, encoding="utf-8") as stream:
         for line in stream:
-            kind, label, size, median, rss, command = line.rstrip("\n").split("\t")
+            kind, label, size, median, rss, command, prepare = line.rstrip("\n").split("\t")
             rows[(label, int(size))] = {
                 "kind": kind,
                 "ms": float(median) if median else None,
                 "rss": int(rss) if rss else None,
                 "command": command,
+                "prepare": "" if prepare == "true" else prepare,
             }
     return rows
 
@@ -135,7 +137,9 @@ def main():
           "do not edit by hand, run the script again. Medians of whole-process runs (hyperfine, one "
           "warm-up run first); peak RSS is the median of three runs of GNU `time -f %M` (the largest "
           "process of a run). Every output compared below was checked byte for byte against "
-          "ucs-mail-config's before it was timed.\n")
+          "ucs-mail-config's before it was timed. Each render writes into a fresh folder (emptied "
+          "before every run, untimed), except the `--force` row: replacing an earlier output also "
+          "deletes its files, which on this machine's ext4 costs more than the render itself.\n")
     if py_x is not None and ansible_x is not None:
         print(f"**Headline:** rendering the single-domain example, the NativeAOT binary is "
               f"{times(py_x)} faster than a python3 + Jinja2 script and {times(ansible_x)} faster than "
@@ -153,6 +157,7 @@ def main():
     print(table(["build", "median wall", "peak RSS"],
                 [["JIT (`dotnet ucs-mail-config.dll`)", ms(jit), rss(jit)],
                  ["NativeAOT (`ucs-mail-config`)", ms(aot), rss(aot)],
+                 ["NativeAOT, `--force` over an earlier output", ms(rows.get((FORCE, 1))), rss(rows.get((FORCE, 1)))],
                  ["JIT / NativeAOT", times(ratio(jit, aot)), "–"]]) + "\n")
 
     print("## The same four files by the tools admins use today\n")
@@ -210,12 +215,13 @@ def main():
           "`$WORK` is its temporary folder; inputs are made with "
           "`dotnet tests/UcsMailConfig.Benchmarks/bin/Release/net10.0/UcsMailConfig.Benchmarks.dll "
           "generate N $WORK/in/N`. Each row was timed with `hyperfine -N --warmup 1 --runs R "
-          "'COMMAND'` (with a shell for the j2 chain) and its memory with `/usr/bin/time -f %M sh -c "
+          "--prepare 'PREPARE' 'COMMAND'` (with a shell for the j2 chain) and its memory with `/usr/bin/time -f %M sh -c "
           "'COMMAND'`:\n")
     print("```sh")
     for (label, size), row in sorted(rows.items(), key=lambda item: (item[0][1], item[0][0])):
         if row["command"]:
-            print(f"# {label}, {size:,} domain(s)\n{shown(row['command'])}")
+            before = f"{shown(row['prepare'])}  # untimed, before each run\n" if row["prepare"] else ""
+            print(f"# {label}, {size:,} domain(s)\n{before}{shown(row['command'])}")
     print("```")
     if args.bdn:
         print("\nBenchmarkDotNet: `dotnet tests/UcsMailConfig.Benchmarks/bin/Release/net10.0/"

@@ -72,20 +72,21 @@ inputs() {
   fi
 }
 
-# measure KIND LABEL SIZE RUNS COMMAND: the median wall time of RUNS runs after one warm-up
-# (hyperfine; without a shell unless COMMAND chains programs with &&) and the median peak RSS
-# of three runs (GNU time: the largest process of the run). A row measured before is kept.
+# measure KIND LABEL SIZE RUNS COMMAND [PREPARE]: the median wall time of RUNS runs after one
+# warm-up (hyperfine; without a shell unless COMMAND chains programs with &&) and the median peak
+# RSS of three runs (GNU time: the largest process of the run). PREPARE runs before each run,
+# untimed. A row measured before is kept.
 measure() {
-  local kind=$1 label=$2 size=$3 count=$4 command=$5 shell=(-N) median rss
+  local kind=$1 label=$2 size=$3 count=$4 command=$5 prepare=${6:-true} shell=(-N) median rss
   if awk -F '\t' -v k="$kind" -v l="$label" -v s="$size" '$1 == k && $2 == l && $3 == s { found = 1 } END { exit !found }' "$results"; then
     return
   fi
   [[ "$command" == *"&&"* ]] && shell=()
   echo "run.sh: $label, $size domain(s)" >&2
-  hyperfine --style none --warmup 1 --runs "$count" "${shell[@]}" --export-json "$work/run.json" "$command" >/dev/null
+  hyperfine --style none --warmup 1 --runs "$count" "${shell[@]}" --prepare "$prepare" --export-json "$work/run.json" "$command" >/dev/null
   median="$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["results"][0]["median"] * 1000)' "$work/run.json")"
-  rss="$(for _ in 1 2 3; do /usr/bin/time -f %M sh -c "$command" 2>&1 >/dev/null | tail -n1; done | sort -n | sed -n 2p)"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$label" "$size" "$median" "$rss" "$command" >> "$results"
+  rss="$(for _ in 1 2 3; do sh -c "$prepare"; /usr/bin/time -f %M sh -c "$command" 2>&1 >/dev/null | tail -n1; done | sort -n | sed -n 2p)"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$label" "$size" "$median" "$rss" "$command" "$prepare" >> "$results"
 }
 
 # The four files by every tool, checked byte for byte against ucs-mail-config's, then timed.
@@ -96,6 +97,8 @@ compare_tools() {
   for tool in py j2 ansible; do
     for file in "${files[@]}"; do mkdir -p "$dir/$tool/$(dirname "$file")"; done
   done
+  # Every tool writes into a fresh folder (PREPARE empties it): replacing an earlier output
+  # would add the deletion of its files, which on some file systems costs more than the render.
   local -A commands=(
     [aot]="$aot render $policy --out $dir/aot --force"
     [py]="/usr/bin/python3 $jinja/render.py $vars $jinja $dir/py"
@@ -116,11 +119,12 @@ compare_tools() {
   done
   commands[cat]="cat ${files[*]/#/$dir/aot/}"
 
-  measure render "NativeAOT ucs-mail-config render" "$size" "$runs" "${commands[aot]}"
+  measure render "NativeAOT ucs-mail-config render" "$size" "$runs" "$aot render $policy --out $dir/aot" "rm -rf $dir/aot"
   if [ "$size" = 1 ]; then
-    measure render "JIT ucs-mail-config render" "$size" "$runs" "$jit render $policy --out $dir/jit --force"
+    measure render "JIT ucs-mail-config render" "$size" "$runs" "$jit render $policy --out $dir/jit" "rm -rf $dir/jit"
+    measure render "NativeAOT ucs-mail-config render --force (replaces an earlier output)" "$size" "$runs" "${commands[aot]}"
   fi
-  measure tools "python3 + Jinja2 (one process)" "$size" "$runs" "${commands[py]}"
+  measure tools "python3 + Jinja2 (one process)" "$size" "$runs" "${commands[py]}" "rm -rf $dir/py"
   measure tools "j2 (j2cli, one process per file)" "$size" "$slow_runs" "${commands[j2]}"
   measure tools "ansible-playbook (template, -c local)" "$size" "$slow_runs" "${commands[ansible]}"
   measure tools "cat of the four files (floor)" "$size" "$runs" "${commands[cat]}"
@@ -131,13 +135,13 @@ scale_up() {
   local size=$1 policy vars
   read -r policy vars <<< "$(inputs "$size")"
   measure scale "NativeAOT ucs-mail-config validate" "$size" "$runs" "$aot validate $policy"
-  measure render "NativeAOT ucs-mail-config render" "$size" "$runs" "$aot render $policy --out $work/out/scale-$size --force"
+  measure render "NativeAOT ucs-mail-config render" "$size" "$runs" "$aot render $policy --out $work/out/scale-$size" "rm -rf $work/out/scale-$size"
 }
 
 # A second apply of the single-domain example on a sandbox UCS root: nothing left to change.
 noop_apply() {
   if ! "$aot" apply --help >/dev/null 2>&1; then
-    printf 'apply\tno-op apply (not built yet)\t1\t\t\t\n' >> "$results"
+    printf 'apply\tno-op apply (not built yet)\t1\t\t\t\ttrue\n' >> "$results"
     return
   fi
   local root="$work/apply-root" ucr="$PWD/tests/fixtures/ucr/ucr" apply
