@@ -56,7 +56,6 @@ internal static class ValueSafety
 
         for (var i = start; i < text.Length; i++)
         {
-            // Printable ASCII, nearly every character of a policy, needs no Unicode lookup.
             if (text[i] is >= ' ' and <= '~')
             {
                 continue;

@@ -47,16 +47,12 @@ internal static class ScriptGlobals
 
     public static ScriptObject From(RenderModel model)
     {
-        var globals = new ScriptObject
-        {
-            ["main_cf"] = Rows(model.MainCf, SectionMembers),
-            ["ucr_variables"] = Rows(model.UcrVariables, UcrVariableMembers),
-            ["info"] = Rows(model.Info, StanzaMembers),
-            ["dns_records"] = Rows(model.DnsRecords, DnsRecordMembers),
-            ["records_without_key"] = model.DnsRecords.Any(r => r.Value is null),
-            ["tls_policy_map"] = Rows(model.TlsPolicyMap, TlsPolicyMembers),
-            ["kopano_smime"] = Rows(model.KopanoSmime?.Defines ?? [], DefineMembers),
-        };
+        var globals = ForDnsRecords(model.DnsRecords);
+        globals["main_cf"] = Rows(model.MainCf, SectionMembers);
+        globals["ucr_variables"] = Rows(model.UcrVariables, UcrVariableMembers);
+        globals["info"] = Rows(model.Info, StanzaMembers);
+        globals["tls_policy_map"] = Rows(model.TlsPolicyMap, TlsPolicyMembers);
+        globals["kopano_smime"] = Rows(model.KopanoSmime?.Defines ?? [], DefineMembers);
         if (model.OpenDkim is { } dkim)
         {
             var opendkim = new ScriptObject(5);
@@ -71,6 +67,7 @@ internal static class ScriptGlobals
         return globals;
     }
 
+    /// <summary>What the DNS form templates read; render's globals start from it.</summary>
     public static ScriptObject ForDnsRecords(IReadOnlyCollection<DnsRecord> records) => new()
     {
         ["dns_records"] = Rows(records, DnsRecordMembers),

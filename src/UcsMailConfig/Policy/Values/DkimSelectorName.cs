@@ -8,9 +8,6 @@ public static class DkimSelectorName
 {
     public const string Expectation = "one or more DNS labels of letters, digits and '-' (1-63 characters each), e.g. 20261128 or mail-2026";
 
-    private static readonly System.Buffers.SearchValues<char> LabelCharacters =
-        System.Buffers.SearchValues.Create("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
-
     /// <summary>Where a selector's private key lives unless the policy names another file.</summary>
     public static string DefaultKeyPath(DomainName domain, string selector) => $"/etc/opendkim/keys/{domain}/{selector}.private";
 
@@ -24,8 +21,7 @@ public static class DkimSelectorName
         // Spans, not string.Split: every selector of a policy passes here twice.
         foreach (var range in text.AsSpan().Split('.'))
         {
-            var label = text.AsSpan()[range];
-            if (label.Length is < 1 or > 63 || label[0] == '-' || label[^1] == '-' || label.ContainsAnyExcept(LabelCharacters))
+            if (!DomainName.IsValidLabel(text.AsSpan()[range], allowUnderscore: false))
             {
                 return false;
             }

@@ -49,7 +49,8 @@ public sealed record DomainName(string Value) : IComparable<DomainName>
             && last.ContainsAnyExceptInRange('0', '9'); // a numeric last label is an IP address, not a name
     }
 
-    private static bool IsValidLabel(ReadOnlySpan<char> label, bool allowUnderscore)
+    /// <summary>One letter-digit-hyphen label of 1-63 characters, not starting or ending with '-' (selectors are such labels too).</summary>
+    internal static bool IsValidLabel(ReadOnlySpan<char> label, bool allowUnderscore)
     {
         if (label.Length is < 1 or > 63 || label[0] == '-' || label[^1] == '-')
         {
