@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using UcsMailConfig.Cli;
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Tests.Support;
@@ -55,10 +54,8 @@ public sealed class ApplySandbox : IDisposable
 
     public (int Exit, string Out, string Err) Cli(params string[] args)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = CliApp.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
+        var (exit, stdout, stderr) = CliRun.Run(args);
+        return (exit, stdout, stderr);
     }
 
     public (int Exit, string Out, string Err) Apply(string policy, params string[] extra) =>

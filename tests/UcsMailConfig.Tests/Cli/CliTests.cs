@@ -1,4 +1,3 @@
-using UcsMailConfig.Cli;
 using UcsMailConfig.Policy.Schema;
 using UcsMailConfig.Tests.Support;
 
@@ -9,10 +8,8 @@ public sealed class CliTests
 {
     private static (int Exit, string Out, string Err) Run(params string[] args)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = CliApp.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
+        var (exit, stdout, stderr) = CliRun.Run(args);
+        return (exit, stdout, stderr);
     }
 
     private static string Example(string name) => Path.Combine(RepoPaths.Examples, name, "mail-policy.yaml");

@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
-using UcsMailConfig.Cli;
 using UcsMailConfig.Tests.Support;
 using UcsMailConfig.Tests.UcrFixture;
 
@@ -247,10 +246,8 @@ public sealed class MailFlowHarness : IDisposable
 
     private static (int Exit, string Out, string Err) Cli(string[] args)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = CliApp.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
+        var (exit, stdout, stderr) = CliRun.Run(args);
+        return (exit, stdout, stderr);
     }
 }
 

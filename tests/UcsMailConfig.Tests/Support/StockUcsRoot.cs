@@ -57,7 +57,7 @@ public sealed class StockUcsRoot : IDisposable
         Ucr("commit", "/etc/postfix/main.cf");
     }
 
-    public UcrResult Ucr(params string[] args)
+    public ProgramResult Ucr(params string[] args)
     {
         var result = UcrFixtureRunner.Run(Path, args);
         Assert.True(result.ExitCode == 0, $"ucr {string.Join(' ', args)} failed: {result}");

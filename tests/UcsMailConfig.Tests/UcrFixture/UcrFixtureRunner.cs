@@ -3,12 +3,6 @@ using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.UcrFixture;
 
-/// <summary>Outcome of one run of the ucr test fixture.</summary>
-public sealed record UcrResult(int ExitCode, string StdOut, string StdErr)
-{
-    public override string ToString() => $"exit {ExitCode}\nstdout:\n{StdOut}\nstderr:\n{StdErr}";
-}
-
 /// <summary>
 /// Runs tests/fixtures/ucr/ucr, the stand-in for UCS's <c>ucr</c>, against a private root directory.
 /// </summary>
@@ -23,14 +17,14 @@ public static class UcrFixtureRunner
     /// <summary>Absolute path of the fixture script, usable as the configured ucr program.</summary>
     public static string ScriptPath => LazyScriptPath.Value;
 
-    public static UcrResult Run(string root, params string[] args) =>
+    public static ProgramResult Run(string root, params string[] args) =>
         RunWithEnvironment(new Dictionary<string, string?> { ["UCR_ROOT"] = root }, args);
 
     /// <summary>
     /// Runs the fixture with exactly the given fixture variables (UCR_ROOT, UCR_FIXTURE_FAIL):
     /// values inherited from the test process are removed first so a stray export cannot leak in.
     /// </summary>
-    public static UcrResult RunWithEnvironment(
+    public static ProgramResult RunWithEnvironment(
         IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var isolated = new Dictionary<string, string?> { ["UCR_ROOT"] = null, ["UCR_FIXTURE_FAIL"] = null };
@@ -39,8 +33,7 @@ public static class UcrFixtureRunner
             isolated[name] = value;
         }
 
-        var result = ExternalProgram.Run(ScriptPath, args, Timeout, isolated);
-        return new UcrResult(result.ExitCode, result.StdOut, result.StdErr);
+        return ExternalProgram.Run(ScriptPath, args, Timeout, isolated);
     }
 
     /// <summary>The argument lists of all fixture invocations under <paramref name="root"/>, oldest first.</summary>
@@ -60,18 +53,7 @@ public static class UcrFixtureRunner
 
     private static string LocateScript()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "UcsMailConfig.sln")))
-            {
-                var script = Path.Combine(dir.FullName, "tests", "fixtures", "ucr", "ucr");
-                return File.Exists(script)
-                    ? script
-                    : throw new FileNotFoundException("ucr fixture script is missing", script);
-            }
-        }
-
-        throw new DirectoryNotFoundException(
-            $"no directory containing UcsMailConfig.sln above {AppContext.BaseDirectory}");
+        var script = Path.Combine(RepoPaths.Root, "tests", "fixtures", "ucr", "ucr");
+        return File.Exists(script) ? script : throw new FileNotFoundException("ucr fixture script is missing", script);
     }
 }

@@ -1,3 +1,4 @@
+using UcsMailConfig.Tests.Support;
 using System.Runtime.Versioning;
 
 namespace UcsMailConfig.Tests.UcrFixture;
@@ -470,9 +471,9 @@ public sealed class UcrFixtureTests : IDisposable
         Assert.Equal(before, Snapshot());
     }
 
-    private UcrResult Ucr(params string[] args) => UcrFixtureRunner.Run(_root, args);
+    private ProgramResult Ucr(params string[] args) => UcrFixtureRunner.Run(_root, args);
 
-    private static void AssertSuccess(UcrResult result) => Assert.True(result.ExitCode == 0, result.ToString());
+    private static void AssertSuccess(ProgramResult result) => Assert.True(result.ExitCode == 0, result.ToString());
 
     private static string Subfile(string path) =>
         $"Type: subfile\nMultifile: etc/postfix/main.cf\nSubfile: {path}\n";

@@ -1,7 +1,7 @@
+using UcsMailConfig.Tests.Support;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
-using UcsMailConfig.Cli;
 using UcsMailConfig.Policy;
 
 namespace UcsMailConfig.Tests.Validation;
@@ -1705,9 +1705,7 @@ public sealed partial class BadPolicyTests : IDisposable
 
     private static (int Exit, string Stdout, string Stderr) Run(params string[] args)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = CliApp.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
+        var (exit, stdout, stderr) = CliRun.Run(args);
+        return (exit, stdout, stderr);
     }
 }
