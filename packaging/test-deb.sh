@@ -9,7 +9,6 @@ deb="$(realpath "$1")"
 
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$deb"
 [ "$(command -v ucs-mail-config)" = /usr/bin/ucs-mail-config ]
-ucs-mail-config --version
 bash packaging/smoke-test.sh /usr/bin/ucs-mail-config /usr/share/ucs-mail-config/examples
 zcat /usr/share/man/man1/ucs-mail-config.1.gz | grep -q '^\.TH UCS\\-MAIL\\-CONFIG 1'
 

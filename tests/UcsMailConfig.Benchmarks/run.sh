@@ -140,16 +140,12 @@ scale_up() {
 
 # A second apply of the single-domain example on a sandbox UCS root: nothing left to change.
 noop_apply() {
-  if ! "$aot" apply --help >/dev/null 2>&1; then
-    printf 'apply\tno-op apply (not built yet)\t1\t\t\t\ttrue\n' >> "$results"
-    return
-  fi
   local root="$work/apply-root" ucr="$PWD/tests/fixtures/ucr/ucr" apply
   cp -r tests/fixtures/stock-ucs "$root"
   rm "$root/README.md"
-  UCR_ROOT="$root" "$ucr" set hostname=mail domainname=example.com mail/postfix/inet/protocols=all \
-    mail/postfix/maximal_queue_lifetime=5d mail/postfix/bounce_queue_lifetime=5d \
-    mail/postfix/delay_warning_time=0h mail/messagesizelimit=10240000 >/dev/null
+  # The same defaults the tests' StockUcsRoot sets (one NAME=VALUE per line).
+  tr '\n' '\0' < "$root/ucr-defaults" | UCR_ROOT="$root" xargs -0 "$ucr" set >/dev/null
+  rm "$root/ucr-defaults"
   UCR_ROOT="$root" "$ucr" register univention-mail-postfix >/dev/null
   cp /usr/share/postfix/master.cf.dist "$root/etc/postfix/master.cf"
   # DNS questions go to a closed loopback port: the sandbox's selector is never published.

@@ -18,17 +18,17 @@ public sealed class StockUcsRoot : IDisposable
         _directory = new TempDirectory("ucsmail-root", parent);
         CopyTree(System.IO.Path.Combine(RepoPaths.Root, "tests", "fixtures", "stock-ucs"), Path);
         File.Delete(System.IO.Path.Combine(Path, "README.md"));
-        Ucr("set",
-            "hostname=mail", "domainname=example.com", "mail/postfix/inet/protocols=all",
-            "mail/postfix/maximal_queue_lifetime=5d", "mail/postfix/bounce_queue_lifetime=5d",
-            "mail/postfix/delay_warning_time=0h", "mail/messagesizelimit=10240000",
-            // What 60_tls's Python block prints when these are unset (UCS 5 source).
-            "mail/postfix/smtpd/tls/mandatory_protocols=!SSLv2", "mail/postfix/smtpd/tls/exclude_ciphers=RC4, aNULL",
-            "mail/postfix/ssl/certificate=/etc/univention/ssl/mail.example.com/cert.pem",
-            "mail/postfix/ssl/key=/etc/univention/ssl/mail.example.com/private.key",
-            "mail/postfix/tls/client/level=may", "mail/postfix/tls/client/mandatory_protocols=!SSLv2",
-            "mail/postfix/tls/client/protocols=!SSLv2", "mail/postfix/tls/client/exclude_ciphers=RC4, aNULL",
-            $"mail/postfix/tls/policy/maps={StockUcsParameters.UcsTlsPolicyMaps}");
+
+        // UCS's defaults, one NAME=VALUE per line; the benchmarks' sandbox reads the same file.
+        var defaults = System.IO.Path.Combine(Path, "ucr-defaults");
+        var settings = File.ReadAllLines(defaults).Where(line => line.Length > 0).ToArray();
+        if (!settings.Contains($"mail/postfix/tls/policy/maps={StockUcsParameters.UcsTlsPolicyMaps}"))
+        {
+            throw new InvalidDataException($"{defaults} no longer sets UCS's TLS policy map, {StockUcsParameters.UcsTlsPolicyMaps}");
+        }
+
+        Ucr(["set", .. settings]);
+        File.Delete(defaults);
         Ucr("register", "univention-mail-postfix");
         File.Copy("/usr/share/postfix/master.cf.dist", this["etc/postfix/master.cf"]);
     }
