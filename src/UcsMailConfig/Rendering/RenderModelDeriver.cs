@@ -171,7 +171,7 @@ public static class RenderModelDeriver
                     continue;
                 }
 
-                var keyName = KeyName(domain.Name.Value, selector.Name);
+                var keyName = DnsRecordDeriver.DkimName(domain.Name, selector.Name);
                 keyTable.Add(new KeyTableRow(keyName, domain.Name.Value, selector.Name, selector.KeyPath));
                 signingTable.Add(new SigningTableRow($"*@{domain.Name}", keyName));
                 if (domain.Dkim.Subdomains)
@@ -181,7 +181,7 @@ public static class RenderModelDeriver
             }
         }
 
-        signingTable.AddRange(dkim.Signing.Select(rule => new SigningTableRow(rule.From.Text, KeyName(rule.Domain.Value, rule.Selector))));
+        signingTable.AddRange(dkim.Signing.Select(rule => new SigningTableRow(rule.From.Text, DnsRecordDeriver.DkimName(rule.Domain, rule.Selector))));
         var (orderedSigning, multiple) = OrderSigningTable(signingTable);
 
         var trustedPath = "/" + TemplateCatalog.UcrPath(TemplateCatalog.TrustedHosts);
@@ -313,7 +313,6 @@ public static class RenderModelDeriver
     private static InfoStanza FileStanza(string template) =>
         Stanza(("Type", "file"), ("File", TemplateCatalog.UcrPath(template)), ("User", "root"), ("Group", "root"), ("Mode", "0644"));
 
-    private static string KeyName(string domain, string selector) => $"{selector}._domainkey.{domain}";
 
     private static InfoStanza Stanza(params (string Key, string Value)[] fields) =>
         new([.. fields.Select(f => new InfoField(f.Key, f.Value))]);

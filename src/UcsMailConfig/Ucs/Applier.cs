@@ -48,7 +48,7 @@ public static class Applier
 
             recovered = true;
             var targets = interrupted.Content.Targets;
-            ServiceControl.Reload(targets.Any(UcrTargets.IsPostfix), targets.Any(t => t.StartsWith("/etc/opendkim", StringComparison.Ordinal)),
+            ServiceControl.Reload(targets.Any(UcrTargets.IsPostfix), targets.Any(UcrTargets.IsOpenDkim),
                 flushQueue: false, root, options.Tools, runner, notes);
         }
 

@@ -42,5 +42,5 @@ public sealed record ApplyPlan(
     /// <summary>main.cf or a table in /etc/postfix changes: check Postfix and reload it.</summary>
     public bool TouchesPostfix => CommitTargets.Any(UcrTargets.IsPostfix);
 
-    public bool TouchesOpenDkim => CommitTargets.Any(t => t.StartsWith("/etc/opendkim", StringComparison.Ordinal));
+    public bool TouchesOpenDkim => CommitTargets.Any(UcrTargets.IsOpenDkim);
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Policy.Model;

@@ -100,7 +100,7 @@ public static class StagingCheck
         // UCR would write the templates to /etc; here they go below the staging folder, and
         // opendkim.conf names them there.
         var etc = Path.Combine(staging, "etc") + "/";
-        foreach (var (path, file) in tree.Files.Where(f => UcrTargets.For(f.Key) is { } t && t.StartsWith("/etc/opendkim", StringComparison.Ordinal)))
+        foreach (var (path, file) in tree.Files.Where(f => UcrTargets.For(f.Key) is { } t && UcrTargets.IsOpenDkim(t)))
         {
             var target = Path.Combine(staging, UcrTargets.For(path)!.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);

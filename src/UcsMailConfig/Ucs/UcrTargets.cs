@@ -10,6 +10,9 @@ public static class UcrTargets
     /// <summary>main.cf or a table Postfix reads: a change means checking and reloading Postfix.</summary>
     public static bool IsPostfix(string target) => target.StartsWith("/etc/postfix/", StringComparison.Ordinal);
 
+    /// <summary>/etc/opendkim.conf and the files below /etc/opendkim/.</summary>
+    public static bool IsOpenDkim(string target) => target.StartsWith("/etc/opendkim", StringComparison.Ordinal);
+
     private const string FilesPrefix = TemplateCatalog.UcrTemplatesDirectory + "files/";
 
     /// <summary>
