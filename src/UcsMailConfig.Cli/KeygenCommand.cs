@@ -1,8 +1,6 @@
 using System.CommandLine;
 using UcsMailConfig.Dkim;
-using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;
-using UcsMailConfig.Rendering;
 
 namespace UcsMailConfig.Cli;
 
@@ -63,8 +61,7 @@ internal static class KeygenCommand
             }
 
             RecordPrinter.PrintCreated(key, stdout);
-            var record = DnsRecordDeriver.Dkim(domain, new DkimSelector(selector, keyPath, SelectorState.Pending), key.PublicKey.Base64);
-            RecordPrinter.PrintBothForms([record], stdout);
+            RecordPrinter.PrintBothForms(key, stdout);
             stdout.WriteLine();
             stdout.WriteLine($"Next: add it to the policy under domains.{domain}.dkim.selectors as  {RecordPrinter.PolicyLine(domain, selector, keyPath)}");
             stdout.WriteLine("then publish the record, run 'ucs-mail-config dns check POLICY', and once it passes set state: active and apply.");

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using UcsMailConfig.Dkim;
+using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;
 
@@ -13,6 +14,10 @@ internal static class RecordPrinter
         stdout.WriteLine($"Created {key.WrittenTo}: RSA {key.PublicKey.Bits}-bit private key, mode 0600, owner {key.Owner}.");
         stdout.WriteLine("The private key is never printed; back the file up like a password.");
     }
+
+    /// <summary>The record of a key just created, for a selector that is still pending.</summary>
+    public static void PrintBothForms(CreatedKey key, TextWriter stdout) =>
+        PrintBothForms([DnsRecordDeriver.Dkim(key.Domain, new DkimSelector(key.Selector, key.KeyPath, SelectorState.Pending), key.PublicKey.Base64)], stdout);
 
     public static void PrintBothForms(ImmutableArray<DnsRecord> records, TextWriter stdout)
     {

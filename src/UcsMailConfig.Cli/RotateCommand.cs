@@ -3,7 +3,6 @@ using System.Globalization;
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;
-using UcsMailConfig.Rendering;
 
 namespace UcsMailConfig.Cli;
 
@@ -95,7 +94,7 @@ internal static class RotateCommand
             stdout.WriteLine($"       ucs-mail-config dns check {policyPath ?? "POLICY"}");
             stdout.WriteLine($"3. Once the check passes: set \"{selector}\" to state: active{(active.Count > 0 ? $" and {string.Join(", ", active.Select(a => $"\"{a}\""))} to state: retired" : "")}; apply.");
             stdout.WriteLine("4. After a grace period of a few days (mail in transit is still verified against the old key), remove the retired selector from the policy and its record from DNS. Its key file stays until you remove it.");
-            RecordPrinter.PrintBothForms([DnsRecordDeriver.Dkim(domain, new DkimSelector(selector, key.KeyPath, SelectorState.Pending), key.PublicKey.Base64)], stdout);
+            RecordPrinter.PrintBothForms(key, stdout);
             return ExitCodes.Success;
         });
         return command;
