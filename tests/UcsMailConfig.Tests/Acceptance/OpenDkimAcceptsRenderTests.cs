@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using UcsMailConfig.Tests.Golden;
 using UcsMailConfig.Tests.Support;
@@ -46,7 +44,7 @@ public sealed class OpenDkimAcceptsRenderTests
     public void Opendkim_daemon_starts_on_the_socket_the_policy_names()
     {
         using var root = new StockUcsRoot();
-        var port = FreeLoopbackPort();
+        var port = Loopback.FreePort();
         var conf = InstallWithPrivatePaths(root, "single-domain", policy => policy.Replace("localhost:12345", $"127.0.0.1:{port}", StringComparison.Ordinal));
         Assert.Contains($"inet:{port}@[127.0.0.1]", File.ReadAllText(conf), StringComparison.Ordinal);
         // opendkim drops to its own user, which must be able to read the private copies.
@@ -60,7 +58,7 @@ public sealed class OpenDkimAcceptsRenderTests
         })!;
         try
         {
-            Assert.True(WaitForListener(port, TimeSpan.FromSeconds(10)), $"opendkim did not listen on 127.0.0.1:{port}; exited: {daemon.HasExited}");
+            Poll.Until(() => Loopback.Accepts(port), TimeSpan.FromSeconds(10), () => $"opendkim did not listen on 127.0.0.1:{port}; exited: {daemon.HasExited}");
         }
         finally
         {
@@ -95,32 +93,5 @@ public sealed class OpenDkimAcceptsRenderTests
         }
 
         return conf;
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool WaitForListener(int port, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(100);
-            }
-        }
-
-        return false;
     }
 }

@@ -44,8 +44,6 @@ public sealed class SmtpSink : IDisposable
 
     public int Port { get; }
 
-    public IReadOnlyCollection<ReceivedMessage> Messages => _messages;
-
     public static SmtpSink Start(bool announce8BitMime)
     {
         var sink = new SmtpSink(Loopback.FreePort(), announce8BitMime);
@@ -98,11 +96,7 @@ public sealed class SmtpSink : IDisposable
         // ends the last line; it is part of the message, so it is put back.
         public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
-            messages.Enqueue(new ReceivedMessage(
-                transaction.From.AsAddress(),
-                [.. transaction.To.Select(t => t.AsAddress())],
-                transaction.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase),
-                [.. buffer.ToArray(), (byte)'\r', (byte)'\n']));
+            messages.Enqueue(new ReceivedMessage([.. buffer.ToArray(), (byte)'\r', (byte)'\n']));
             return Task.FromResult(SmtpResponse.Ok);
         }
     }
@@ -119,8 +113,8 @@ public sealed class SmtpSink : IDisposable
     }
 }
 
-/// <summary>One message as the sink received it: envelope, MAIL FROM parameters, raw data.</summary>
-public sealed record ReceivedMessage(string From, IReadOnlyList<string> To, IReadOnlyDictionary<string, string> MailParameters, byte[] Data)
+/// <summary>One message as the sink received it: the raw data.</summary>
+public sealed record ReceivedMessage(byte[] Data)
 {
     /// <summary>The data as Latin-1 text: one character per byte, for searching and for failure messages.</summary>
     public string Text => System.Text.Encoding.Latin1.GetString(Data);
