@@ -21,6 +21,9 @@ public static class PolicyLoader
     /// <summary>Larger than any sensible policy (10,000 domains take about 2 MiB) and small enough to refuse a stray log file.</summary>
     public const int MaxBytes = 32 * 1024 * 1024;
 
+    /// <summary>About 500 domains.</summary>
+    private const int ConcurrentCheckFromChars = 64 * 1024;
+
     public static PolicyLoadResult LoadFile(string path)
     {
         return new FileInfo(path).Length > MaxBytes ? TooLarge() : Load(File.ReadAllBytes(path));
@@ -53,11 +56,26 @@ public static class PolicyLoader
         MailPolicy? policy = null;
         if (tree is not null)
         {
-            new ShapeChecker(diagnostics).Check(tree, PolicySchema.Root, "");
+            // The shape check and the binder only read the finished tree, each into its own
+            // findings; a large policy has one run beside the other. A small one does not: the
+            // thread pool's start would cost more than either.
+            var shapeFindings = new DiagnosticBag();
+            void CheckShape() => new ShapeChecker(shapeFindings).Check(tree, PolicySchema.Root, "");
+            var shapeCheck = text.Length >= ConcurrentCheckFromChars ? Task.Run(CheckShape) : null;
+            if (shapeCheck is null)
+            {
+                CheckShape();
+            }
+
+            var bindFindings = new DiagnosticBag();
             if (tree is YamlMapping root)
             {
-                policy = new PolicyBinder(diagnostics).Bind(root);
+                policy = new PolicyBinder(bindFindings).Bind(root);
             }
+
+            shapeCheck?.GetAwaiter().GetResult();
+            diagnostics.AddRange(shapeFindings);
+            diagnostics.AddRange(bindFindings);
         }
 
         return new PolicyLoadResult(diagnostics.HasErrors ? null : policy, diagnostics.ToSortedList());

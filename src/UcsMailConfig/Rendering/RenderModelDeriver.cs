@@ -11,12 +11,19 @@ namespace UcsMailConfig.Rendering;
 /// </summary>
 public static class RenderModelDeriver
 {
+    private const int ConcurrentDnsFromDomains = 500;
+
     /// <summary>Without key files: DKIM records become comments (what <c>render</c> writes).</summary>
     public static RenderModel Derive(MailPolicy policy) => Derive(policy, DkimPublicKeys.None);
 
     /// <summary>With the public keys the caller has read, so DKIM records carry their <c>p=</c> values.</summary>
     public static RenderModel Derive(MailPolicy policy, DkimPublicKeys publicKeys)
     {
+        // The DNS records are most of a large policy's model and need nothing else derived
+        // here: they are made beside the rest. A small policy is quicker without a thread.
+        var dnsRecords = policy.Domains.Length >= ConcurrentDnsFromDomains
+            ? Task.Run(() => DnsRecordDeriver.Derive(policy, publicKeys))
+            : Task.FromResult(DnsRecordDeriver.Derive(policy, publicKeys));
         var mainCf = MainCfSections(policy);
         var openDkim = policy.Dkim.Enabled ? OpenDkim(policy) : null;
         var tlsPolicyMap = policy.Tls.Destinations.Select(d => new TlsPolicyRow(d.Destination.Text, d.Level)).ToImmutableArray();
@@ -63,7 +70,7 @@ public static class RenderModelDeriver
         }
 
         templates.Add(TemplateCatalog.UcrVariables);
-        var dns = DnsRecordDeriver.Derive(policy, publicKeys);
+        var dns = dnsRecords.GetAwaiter().GetResult();
         if (dns.Length > 0)
         {
             templates.Add(TemplateCatalog.DnsZone);

@@ -39,10 +39,9 @@ internal static class ScriptGlobals
     [
         new("comment", r => r.Comment),
         new("name", r => r.Name),
-        new("type", _ => DnsRecord.Type),
         new("has_value", r => r.Value is null ? False : True),
         new("value", r => r.Value ?? ""),
-        new("zone_strings", r => r.ZoneStrings.Select(TxtStrings.Quote).ToArray()),
+        new("zone_value", r => r.Value is null ? "" : TxtStrings.ZoneValue(r.Value)),
     ];
 
     public static ScriptObject From(RenderModel model)

@@ -1,4 +1,3 @@
-using System.Collections;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
@@ -9,8 +8,8 @@ namespace UcsMailConfig.Rendering;
 /// <summary>
 /// The built-in functions templates may call, and no others. Scriban's default set includes
 /// <c>object.eval</c>, and binds its functions to .NET methods by reflection, once per process:
-/// slower than the rest of a small render, and beyond what NativeAOT can check. These few are
-/// written out by hand, with Scriban's meaning.
+/// slower than the rest of a small render, and beyond what NativeAOT can check. The one our
+/// templates use is written out by hand, with Scriban's meaning.
 /// </summary>
 internal static class TemplateFunctions
 {
@@ -19,23 +18,9 @@ internal static class TemplateFunctions
         var text = new ScriptObject(1);
         text.SetValue("pad_right", new Function("string.pad_right", 2,
             (context, span, args) => (context.ObjectToString(args[0]) ?? "").PadRight(context.ToInt(span, args[1]))), readOnly: true);
-        var array = new ScriptObject(1);
-        array.SetValue("join", new Function("array.join", 2, (context, _, args) => Join(context, args[0], context.ObjectToString(args[1]))), readOnly: true);
-        var builtins = new ScriptObject(2);
+        var builtins = new ScriptObject(1);
         builtins.SetValue("string", text, readOnly: true);
-        builtins.SetValue("array", array, readOnly: true);
         return builtins;
-    }
-
-    // Called once per DNS record in the zone form, where nearly every value is one string.
-    private static string Join(TemplateContext context, object? list, string? separator)
-    {
-        if (list is IList { Count: 1 } one)
-        {
-            return context.ObjectToString(one[0]) ?? "";
-        }
-
-        return list is IEnumerable items ? string.Join(separator, items.Cast<object?>().Select(item => context.ObjectToString(item))) : "";
     }
 
     /// <summary>A function of a fixed number of arguments, as Scriban calls it.</summary>
