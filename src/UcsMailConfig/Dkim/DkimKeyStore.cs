@@ -58,17 +58,20 @@ public static class DkimKeyStore
     public static PublicKeyReading ReadPublicKeys(MailPolicy policy, string? root)
     {
         var keys = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        var findings = new List<Diagnostic>();
+        var findings = new List<KeyFinding>();
         foreach (var domain in policy.Domains)
         {
             foreach (var selector in domain.Dkim?.Selectors ?? [])
             {
                 var file = PathUnder(root, selector.KeyPath);
                 var label = $"selector {Text.Quote(selector.Name)} of {domain.Name}";
+                KeyFinding Finding(KeyProblem problem, Severity severity, DiagnosticCode code, string reason, string advice) =>
+                    new(selector.KeyPath, problem, reason, new Diagnostic(severity, code, selector.Position, $"{label}: {reason}{advice}"));
+
                 if (!File.Exists(file))
                 {
-                    findings.Add(new Diagnostic(Severity.Error, DiagnosticCode.DkimKeyUnavailable, selector.Position,
-                        $"{label}: there is no key file {file}; create it with: ucs-mail-config dkim keygen --domain {domain.Name} --selector {selector.Name}{KeyOption(domain.Name, selector)}{(string.IsNullOrEmpty(root) ? "" : $" --root {root}")}"));
+                    findings.Add(Finding(KeyProblem.Missing, Severity.Error, DiagnosticCode.DkimKeyUnavailable, $"there is no key file {file}",
+                        $"; create it with: ucs-mail-config dkim keygen --domain {domain.Name} --selector {selector.Name}{KeyOption(domain.Name, selector)}{(string.IsNullOrEmpty(root) ? "" : $" --root {root}")}"));
                     continue;
                 }
 
@@ -79,14 +82,14 @@ public static class DkimKeyStore
                 }
                 catch (DkimKeyException e)
                 {
-                    findings.Add(new Diagnostic(Severity.Error, DiagnosticCode.DkimKeyUnavailable, selector.Position, $"{label}: {e.Message}"));
+                    findings.Add(Finding(KeyProblem.Unreadable, Severity.Error, DiagnosticCode.DkimKeyUnavailable, e.Message, ""));
                     continue;
                 }
 
                 if (DkimKeySize.IsWeak(key.Bits))
                 {
-                    findings.Add(new Diagnostic(Severity.Warning, DiagnosticCode.WeakDkimKey, selector.Position,
-                        $"{label}: the key {file} has only {key.Bits} bits; receivers may reject keys shorter than 2048 bits (RFC 8301); replace it with: ucs-mail-config dkim rotate --domain {domain.Name}"));
+                    findings.Add(Finding(KeyProblem.Weak, Severity.Warning, DiagnosticCode.WeakDkimKey, $"the key {file} has only {key.Bits} bits",
+                        $"; receivers may reject keys shorter than 2048 bits (RFC 8301); replace it with: ucs-mail-config dkim rotate --domain {domain.Name}"));
                 }
 
                 keys[selector.KeyPath] = key.Base64;
@@ -94,7 +97,8 @@ public static class DkimKeyStore
         }
 
         // In file order, like the policy's own findings, so that the output reads top to bottom.
-        return new PublicKeyReading(new DkimPublicKeys(keys.ToImmutable()), [.. findings.OrderBy(d => d.Position.Line).ThenBy(d => d.Position.Column)]);
+        return new PublicKeyReading(new DkimPublicKeys(keys.ToImmutable()),
+            [.. findings.OrderBy(f => f.Diagnostic.Position.Line).ThenBy(f => f.Diagnostic.Position.Column)]);
     }
 
     private static string KeyOption(DomainName domain, DkimSelector selector) =>
@@ -102,7 +106,20 @@ public static class DkimKeyStore
 }
 
 /// <summary>The public keys that could be read, and a finding for each selector whose key could not (or is weak).</summary>
-public sealed record PublicKeyReading(DkimPublicKeys Keys, ImmutableArray<Diagnostic> Diagnostics)
+public sealed record PublicKeyReading(DkimPublicKeys Keys, ImmutableArray<KeyFinding> Findings)
 {
-    public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
+    public IEnumerable<Diagnostic> Diagnostics => Findings.Select(f => f.Diagnostic);
+
+    public bool HasErrors => Findings.Any(f => f.Diagnostic.Severity == Severity.Error);
 }
+
+/// <summary>What is wrong with the key file a selector names (<see cref="KeyFinding.KeyPath"/>, as the policy names it).</summary>
+public enum KeyProblem
+{
+    Missing,
+    Unreadable,
+    Weak,
+}
+
+/// <summary>One selector's key problem: the reason alone, and as the finding to print.</summary>
+public sealed record KeyFinding(string KeyPath, KeyProblem Problem, string Reason, Diagnostic Diagnostic);

@@ -52,9 +52,10 @@ public static class Applier
                 flushQueue: false, root, options.Tools, runner, notes);
         }
 
-        var model = RenderModelDeriver.Derive(policy, DkimReadiness.PrepareKeys(policy, root, options, notes));
+        var keys = DkimReadiness.PrepareKeys(policy, root, options, notes);
+        var model = RenderModelDeriver.Derive(policy, keys.Keys);
         var tree = TreeRenderer.Render(model);
-        if (!DkimReadiness.CheckActivation(model, root, options, errors, notes))
+        if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, notes))
         {
             return Report(ApplyOutcome.Refused, null, recovered);
         }

@@ -1,5 +1,6 @@
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
+using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
 
@@ -15,7 +16,7 @@ namespace UcsMailConfig.Ucs;
 public static class DkimReadiness
 {
     /// <summary>Creates missing keys if asked (not in check mode), then reads every public key there is.</summary>
-    public static DkimPublicKeys PrepareKeys(MailPolicy policy, string root, ApplyOptions options, ICollection<string> notes)
+    public static PublicKeyReading PrepareKeys(MailPolicy policy, string root, ApplyOptions options, ICollection<string> notes)
     {
         if (options.GenerateKeys && !options.CheckOnly)
         {
@@ -25,32 +26,42 @@ public static class DkimReadiness
             }
         }
 
-        var reading = DkimKeyStore.ReadPublicKeys(policy, root);
-        foreach (var finding in reading.Diagnostics)
-        {
-            notes.Add(finding.Format(options.PolicyName));
-        }
-
-        return reading.Keys;
+        return DkimKeyStore.ReadPublicKeys(policy, root);
     }
 
-    /// <summary>Adds an error for each active selector that must not sign yet; true when there is none.</summary>
-    public static bool CheckActivation(RenderModel model, string root, ApplyOptions options, ICollection<string> errors, ICollection<string> notes)
+    /// <summary>
+    /// Adds an error for each active selector that must not sign yet; true when there is none.
+    /// A key problem of a selector that does not sign (pending, retired) only leaves its DNS
+    /// record without a key, and is a warning among the notes; the same problem on a signing
+    /// selector is an error, said once.
+    /// </summary>
+    public static bool CheckActivation(RenderModel model, PublicKeyReading keys, string root, ApplyOptions options, ICollection<string> errors, ICollection<string> notes)
     {
+        var rows = model.OpenDkim?.KeyTable ?? [];
+        var signing = rows.Select(r => r.KeyPath).ToHashSet(StringComparer.Ordinal);
+        foreach (var finding in keys.Findings.Where(f => f.Problem == KeyProblem.Weak || !signing.Contains(f.KeyPath)))
+        {
+            notes.Add((finding.Diagnostic with { Severity = Severity.Warning }).Format(options.PolicyName));
+        }
+
+        // Key paths are unique: the policy refuses two selectors that share a key file.
+        var unusable = keys.Findings.Where(f => f.Problem != KeyProblem.Weak).ToDictionary(f => f.KeyPath, StringComparer.Ordinal);
         var ok = true;
         var installed = InstalledKeyNames(root);
         DnsChecker? dns = null;
-        foreach (var row in model.OpenDkim?.KeyTable ?? [])
+        foreach (var row in rows)
         {
-            if (!File.Exists(DkimKeyStore.PathUnder(root, row.KeyPath)))
+            if (unusable.TryGetValue(row.KeyPath, out var problem))
             {
-                if (options.CheckOnly && options.GenerateKeys)
+                if (problem.Problem == KeyProblem.Missing && options.CheckOnly && options.GenerateKeys)
                 {
                     notes.Add($"apply would create the key {row.KeyPath} of selector {row.Selector} of {row.Domain}");
                     continue;
                 }
 
-                errors.Add($"selector {row.Selector} of {row.Domain} is active but its key file {row.KeyPath} does not exist; create it with 'ucs-mail-config dkim keygen' or 'apply --generate-keys'");
+                errors.Add(problem.Problem == KeyProblem.Missing
+                    ? $"selector {row.Selector} of {row.Domain} is active but its key file {row.KeyPath} does not exist; create it with 'ucs-mail-config dkim keygen' or 'apply --generate-keys'"
+                    : $"selector {row.Selector} of {row.Domain} is active but OpenDKIM could not sign with its key: {problem.Reason}; replace the file with a working key, or keep the selector pending");
                 ok = false;
                 continue;
             }

@@ -115,7 +115,48 @@ public sealed class ApplyDkimTests
 
         Assert.Equal(3, refused.Exit);
         Assert.Contains("is active but its key file /etc/opendkim/keys/example.com/20261128.private does not exist", refused.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("UMC062", refused.Out + refused.Err, StringComparison.Ordinal);
         Assert.Equal(before, host.Snapshot());
+    }
+
+    [Fact]
+    public void An_active_selector_whose_key_file_is_unusable_is_refused_even_with_the_override_and_no_DNS_server_is_asked()
+    {
+        using var host = new ApplySandbox();
+        var policy = host.WritePolicy(Active);
+        var key = host["etc/opendkim/keys/example.com/20261128.private"];
+        Directory.CreateDirectory(Path.GetDirectoryName(key)!);
+        File.WriteAllText(key, "not a key\n");
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var before = host.Snapshot();
+        using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
+
+        var overridden = host.Cli(["apply", policy, .. host.HostArguments()]);
+        var strict = host.Cli(["apply", policy, .. Strict(host, "--dns-server", $"127.0.0.1:{port}")]);
+
+        foreach (var refused in new[] { overridden, strict })
+        {
+            Assert.Equal(3, refused.Exit);
+            Assert.Contains("selector 20261128 of example.com is active but OpenDKIM could not sign with its key: the key file", refused.Err, StringComparison.Ordinal);
+            Assert.Contains("holds no unencrypted private key in PEM form", refused.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("UMC062", refused.Out + refused.Err, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, host.Snapshot());
+        Assert.Equal(0, listener.Available);
+    }
+
+    [Fact]
+    public void A_pending_selector_without_its_key_is_only_a_warning()
+    {
+        using var host = new ApplySandbox();
+        var policy = host.WritePolicy(Pending);
+
+        var applied = host.Cli(["apply", policy, .. host.HostArguments().Where(a => a != "--generate-keys")]);
+
+        Assert.True(applied.Exit == 0, applied.Out + applied.Err);
+        Assert.Contains("warning UMC062: selector '20261128' of example.com: there is no key file", applied.Out, StringComparison.Ordinal);
     }
 
     [Fact]
