@@ -55,7 +55,7 @@ public static class Applier
         var keys = DkimReadiness.PrepareKeys(policy, root, options, notes);
         var model = RenderModelDeriver.Derive(policy, keys.Keys);
         var tree = TreeRenderer.Render(model);
-        if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, notes))
+        if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, warnings, notes))
         {
             return Report(ApplyOutcome.Refused, null, recovered);
         }

@@ -1,6 +1,5 @@
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
-using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
 
@@ -32,16 +31,17 @@ public static class DkimReadiness
     /// <summary>
     /// Adds an error for each active selector that must not sign yet; true when there is none.
     /// A key problem of a selector that does not sign (pending, retired) only leaves its DNS
-    /// record without a key, and is a warning among the notes; the same problem on a signing
-    /// selector is an error, said once.
+    /// record without a key, and is a warning; the same problem on a signing selector is an
+    /// error, said once.
     /// </summary>
-    public static bool CheckActivation(RenderModel model, PublicKeyReading keys, string root, ApplyOptions options, ICollection<string> errors, ICollection<string> notes)
+    public static bool CheckActivation(RenderModel model, PublicKeyReading keys, string root, ApplyOptions options, ICollection<string> errors, ICollection<string> warnings, ICollection<string> notes)
     {
         var rows = model.OpenDkim?.KeyTable ?? [];
         var signing = rows.Select(r => r.KeyPath).ToHashSet(StringComparer.Ordinal);
         foreach (var finding in keys.Findings.Where(f => f.Problem == KeyProblem.Weak || !signing.Contains(f.KeyPath)))
         {
-            notes.Add((finding.Diagnostic with { Severity = Severity.Warning }).Format(options.PolicyName));
+            var (at, code, message) = (finding.Diagnostic.Position, finding.Diagnostic.Code.Id, finding.Diagnostic.Message);
+            warnings.Add($"{options.PolicyName}:{at}: {code}: {message}");
         }
 
         // Key paths are unique: the policy refuses two selectors that share a key file.
@@ -74,7 +74,7 @@ public static class DkimReadiness
             if (options.ActivateWithoutDns)
             {
                 // The override means no lookup at all: a host that cannot reach DNS (or must not) still applies.
-                notes.Add($"WARNING: selector {row.Selector} of {row.Domain} becomes active without a DNS check (--activate-without-dns); receivers will fail its signatures until the record {row.KeyName} with its key is published (ucs-mail-config dns)");
+                warnings.Add($"selector {row.Selector} of {row.Domain} becomes active without a DNS check (--activate-without-dns); receivers will fail its signatures until the record {row.KeyName} with its key is published (ucs-mail-config dns)");
                 continue;
             }
 

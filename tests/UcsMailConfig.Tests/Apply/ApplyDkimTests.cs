@@ -86,7 +86,7 @@ public sealed class ApplyDkimTests
         var result = host.Cli(["apply", policy, .. host.HostArguments(), "--dns-server", $"127.0.0.1:{port}"]);
 
         Assert.True(result.Exit == 0, result.Out + result.Err);
-        Assert.Contains("WARNING: selector 20261128 of example.com becomes active without a DNS check", result.Out, StringComparison.Ordinal);
+        Assert.Contains("warning: selector 20261128 of example.com becomes active without a DNS check", result.Err, StringComparison.Ordinal);
         Assert.Equal(0, listener.Available);
     }
 
@@ -148,15 +148,18 @@ public sealed class ApplyDkimTests
     }
 
     [Fact]
-    public void A_pending_selector_without_its_key_is_only_a_warning()
+    public void A_pending_selector_without_its_key_is_only_a_warning_also_in_the_json_report()
     {
         using var host = new ApplySandbox();
         var policy = host.WritePolicy(Pending);
 
-        var applied = host.Cli(["apply", policy, .. host.HostArguments().Where(a => a != "--generate-keys")]);
+        var applied = host.Cli(["apply", policy, .. host.HostArguments().Where(a => a != "--generate-keys"), "--json"]);
 
         Assert.True(applied.Exit == 0, applied.Out + applied.Err);
-        Assert.Contains("warning UMC062: selector '20261128' of example.com: there is no key file", applied.Out, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(applied.Out);
+        var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.Equal($"{policy}:8:9: UMC062: selector '20261128' of example.com: there is no key file", warning[..warning.IndexOf(" /", StringComparison.Ordinal)]);
+        Assert.Contains($"warning: {warning}", applied.Err, StringComparison.Ordinal);
     }
 
     [Fact]

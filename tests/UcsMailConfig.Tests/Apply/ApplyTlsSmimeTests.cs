@@ -102,7 +102,8 @@ public sealed class ApplyTlsSmimeTests
         var result = host.Apply(Example, "--dpkg-query", dpkg);
 
         Assert.True(result.Exit == 0, $"{result.Out}\n{result.Err}");
-        var warnings = result.Err.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToList();
+        // The sandbox activates the example's DKIM selector with --activate-without-dns, which warns too.
+        var warnings = result.Err.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal) && !IsDkimOverride(l)).ToList();
         if (warned)
         {
             var warning = Assert.Single(warnings);
@@ -125,9 +126,11 @@ public sealed class ApplyTlsSmimeTests
         var result = host.Apply(Example, "--json", "--dpkg-query", dpkg);
 
         using var json = System.Text.Json.JsonDocument.Parse(result.Out);
-        var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray());
-        Assert.Contains("older than 2.2.0.162", warning.GetString(), StringComparison.Ordinal);
+        var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!), w => !IsDkimOverride(w));
+        Assert.Contains("older than 2.2.0.162", warning, StringComparison.Ordinal);
     }
+
+    private static bool IsDkimOverride(string warning) => warning.Contains("(--activate-without-dns)", StringComparison.Ordinal);
 
     [Fact]
     public void Without_the_webapp_section_dpkg_is_never_asked()
@@ -140,6 +143,6 @@ public sealed class ApplyTlsSmimeTests
 
         Assert.True(result.Exit == 0, $"{result.Out}\n{result.Err}");
         Assert.False(File.Exists(marker));
-        Assert.DoesNotContain("warning: ", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Err.Split('\n'), l => l.StartsWith("warning: ", StringComparison.Ordinal) && !IsDkimOverride(l));
     }
 }
