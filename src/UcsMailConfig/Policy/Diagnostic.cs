@@ -15,4 +15,7 @@ public sealed record Diagnostic(Severity Severity, DiagnosticCode Code, SourcePo
 {
     public string Format(string file) =>
         $"{file}:{Position}: {(Severity == Severity.Error ? "error" : "warning")} {Code.Id}: {Message}";
+
+    /// <summary><c>FILE:LINE:COL: CODE: message</c>, for a channel that already says how severe it is.</summary>
+    public string FormatWithoutSeverity(string file) => $"{file}:{Position}: {Code.Id}: {Message}";
 }

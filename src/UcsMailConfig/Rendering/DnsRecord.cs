@@ -25,4 +25,11 @@ public sealed record DnsRecord(DomainName Domain, DnsRecordKind Kind, string Nam
 
     // Computed when asked: render writes no DKIM values and most records are one string.
     public ImmutableArray<string> ZoneStrings => Value is null ? [] : TxtStrings.Split(Value);
+
+    /// <summary>
+    /// <see cref="ZoneStrings"/> as they go between a zone-file record's parentheses: quoted, one
+    /// per line. Made here rather than joined in the template: a template function call per
+    /// record was a sixth of the zone form's time at 10,000 domains.
+    /// </summary>
+    public string ZoneValue => string.Join("\n\t", ZoneStrings.Select(TxtStrings.Quote));
 }

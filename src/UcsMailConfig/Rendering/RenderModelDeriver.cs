@@ -320,7 +320,6 @@ public static class RenderModelDeriver
     private static InfoStanza FileStanza(string template) =>
         Stanza(("Type", "file"), ("File", TemplateCatalog.UcrPath(template)), ("User", "root"), ("Group", "root"), ("Mode", "0644"));
 
-
     private static InfoStanza Stanza(params (string Key, string Value)[] fields) =>
         new([.. fields.Select(f => new InfoField(f.Key, f.Value))]);
 }

@@ -41,7 +41,7 @@ internal static class ScriptGlobals
         new("name", r => r.Name),
         new("has_value", r => r.Value is null ? False : True),
         new("value", r => r.Value ?? ""),
-        new("zone_value", r => r.Value is null ? "" : TxtStrings.ZoneValue(r.Value)),
+        new("zone_value", r => r.ZoneValue),
     ];
 
     public static ScriptObject From(RenderModel model)

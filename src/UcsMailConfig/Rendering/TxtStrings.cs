@@ -41,17 +41,6 @@ public static class TxtStrings
         return strings.ToImmutable();
     }
 
-    /// <summary>
-    /// The whole value in zone-file syntax, as it goes between a record's parentheses: its
-    /// strings quoted, one per line. Made here rather than joined in the template: a template
-    /// function call per record was a sixth of the zone form's time at 10,000 domains.
-    /// </summary>
-    public static string ZoneValue(string value)
-    {
-        var strings = Split(value);
-        return strings.Length == 1 ? Quote(strings[0]) : string.Join("\n\t", strings.Select(Quote));
-    }
-
     /// <summary>One string in zone-file syntax: in double quotes, with '"' and '\' escaped.</summary>
     public static string Quote(string text) =>
         "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

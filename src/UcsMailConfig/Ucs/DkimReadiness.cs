@@ -40,8 +40,7 @@ public static class DkimReadiness
         var signing = rows.Select(r => r.KeyPath).ToHashSet(StringComparer.Ordinal);
         foreach (var finding in keys.Findings.Where(f => f.Problem == KeyProblem.Weak || !signing.Contains(f.KeyPath)))
         {
-            var (at, code, message) = (finding.Diagnostic.Position, finding.Diagnostic.Code.Id, finding.Diagnostic.Message);
-            warnings.Add($"{options.PolicyName}:{at}: {code}: {message}");
+            warnings.Add(finding.Diagnostic.FormatWithoutSeverity(options.PolicyName));
         }
 
         // Key paths are unique: the policy refuses two selectors that share a key file.

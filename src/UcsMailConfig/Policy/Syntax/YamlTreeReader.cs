@@ -537,7 +537,7 @@ internal sealed class YamlTreeReader
             var quote = IndexOf(SingleQuotedStops);
             if (quote < 0)
             {
-                throw Syntax(open, "this quote is never closed; close it on the same line");
+                throw NeverClosed(open);
             }
 
             if (_text[quote] != '\'')
@@ -569,7 +569,7 @@ internal sealed class YamlTreeReader
             var stop = IndexOf(DoubleQuotedStops);
             if (stop < 0)
             {
-                throw Syntax(open, "this quote is never closed; close it on the same line");
+                throw NeverClosed(open);
             }
 
             switch (_text[stop])
@@ -828,8 +828,10 @@ internal sealed class YamlTreeReader
 
     /// <summary>A quote still open at a line end: unsupported when it closes further down, a plain mistake when it never does.</summary>
     private UnreadableYaml MultiLineValue(SourcePosition open, char quote) => _text.IndexOf(quote, _pos) < 0
-        ? Syntax(open, "this quote is never closed; close it on the same line")
+        ? NeverClosed(open)
         : Unsupported(open, "a quoted value continues on the next line; write it on one line");
+
+    private static UnreadableYaml NeverClosed(SourcePosition open) => Syntax(open, "this quote is never closed; close it on the same line");
 
     private static UnreadableYaml Syntax(SourcePosition at, string message) => new(DiagnosticCode.YamlSyntax, at, message);
 
