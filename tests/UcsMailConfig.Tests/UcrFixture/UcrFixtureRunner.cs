@@ -21,13 +21,13 @@ public static class UcrFixtureRunner
         RunWithEnvironment(new Dictionary<string, string?> { ["UCR_ROOT"] = root }, args);
 
     /// <summary>
-    /// Runs the fixture with exactly the given fixture variables (UCR_ROOT, UCR_FIXTURE_FAIL):
+    /// Runs the fixture with exactly the given fixture variables (UCR_ROOT, UCR_FIXTURE_FAIL, UNIVENTION_BASECONF):
     /// values inherited from the test process are removed first so a stray export cannot leak in.
     /// </summary>
     public static ProgramResult RunWithEnvironment(
         IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var isolated = new Dictionary<string, string?> { ["UCR_ROOT"] = null, ["UCR_FIXTURE_FAIL"] = null };
+        var isolated = new Dictionary<string, string?> { ["UCR_ROOT"] = null, ["UCR_FIXTURE_FAIL"] = null, ["UNIVENTION_BASECONF"] = null };
         foreach (var (name, value) in environment)
         {
             isolated[name] = value;
