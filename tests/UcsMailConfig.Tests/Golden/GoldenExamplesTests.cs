@@ -8,7 +8,8 @@ namespace UcsMailConfig.Tests.Golden;
 /// <summary>
 /// Every examples/NAME/mail-policy.yaml renders to exactly examples/NAME/expected/. On a
 /// mismatch the failure shows a unified diff per changed file and names missing and extra
-/// files. Set UCSMAIL_ACCEPT=1 to rewrite the goldens, then review them like any other change.
+/// files. Set UCSMAIL_ACCEPT=1 to rewrite the goldens, then review them like any other change
+/// (under CI the variable fails the test instead).
 /// </summary>
 public sealed class GoldenExamplesTests
 {
@@ -28,7 +29,7 @@ public sealed class GoldenExamplesTests
         var tree = Render(Path.Combine(dir, "mail-policy.yaml"));
         var expectedDir = Path.Combine(dir, "expected");
 
-        if (Environment.GetEnvironmentVariable("UCSMAIL_ACCEPT") == "1")
+        if (GoldenAccept.IsRequested())
         {
             if (Directory.Exists(expectedDir))
             {

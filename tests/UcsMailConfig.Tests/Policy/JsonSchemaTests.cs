@@ -12,7 +12,7 @@ public sealed class JsonSchemaTests
     [Fact]
     public void Committed_schema_is_current()
     {
-        if (Environment.GetEnvironmentVariable("UCSMAIL_ACCEPT") == "1")
+        if (GoldenAccept.IsRequested())
         {
             File.WriteAllText(Committed, JsonSchemaWriter.Write());
         }
