@@ -21,6 +21,12 @@ internal static class PolicyInput
         var errors = diagnosticsTo ?? terminal.Error;
         var name = path == StandardInput ? "<stdin>" : path;
         byte[] content;
+        if (path != StandardInput && Directory.Exists(path))
+        {
+            errors.WriteLine($"{name}: error: this is a folder; name the policy file, e.g. {Path.Combine(path, "mail-policy.yaml")}");
+            return null;
+        }
+
         try
         {
             content = path == StandardInput ? ReadLimited(terminal.In) : ReadFileLimited(path);
@@ -46,13 +52,29 @@ internal static class PolicyInput
         return result.Policy is null ? null : new LoadedPolicy(result.Policy, name, content);
     }
 
-    // Reads one byte more than is allowed, which is enough to tell that it is too large.
+    // Reads to the end, not to the length the file claims: a FIFO (validate <(cat p.yaml)) or a
+    // /proc file has none. One byte more than is allowed is enough to tell that it is too large.
     private static byte[] ReadFileLimited(string path)
     {
-        using var stream = File.OpenRead(path);
-        var buffer = new byte[Math.Min(stream.Length, PolicyLoader.MaxBytes + 1)];
-        stream.ReadExactly(buffer);
-        return buffer;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        var buffer = new byte[stream.CanSeek ? Math.Min(stream.Length, PolicyLoader.MaxBytes) + 1 : 64 * 1024];
+        var total = 0;
+        int read;
+        while ((read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+            if (total == buffer.Length)
+            {
+                if (total > PolicyLoader.MaxBytes)
+                {
+                    break;
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, PolicyLoader.MaxBytes + 1L));
+            }
+        }
+
+        return buffer.AsSpan(0, total).ToArray();
     }
 
     private static byte[] ReadLimited(TextReader reader)

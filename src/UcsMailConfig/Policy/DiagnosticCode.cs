@@ -19,6 +19,7 @@ public sealed record DiagnosticCode(string Id, string Title)
     public static readonly DiagnosticCode MultipleDocuments = new("UMC010", "more than one YAML document");
     public static readonly DiagnosticCode TemplateMarker = new("UMC011", "UCR template marker in value");
     public static readonly DiagnosticCode FileTooLarge = new("UMC012", "policy file too large");
+    public static readonly DiagnosticCode ValueTooLong = new("UMC013", "value longer than any output can hold");
 
     // One value, checked on its own.
     public static readonly DiagnosticCode InvalidDuration = new("UMC020", "invalid duration");
@@ -37,6 +38,7 @@ public sealed record DiagnosticCode(string Id, string Title)
     public static readonly DiagnosticCode InvalidSpfMechanism = new("UMC033", "invalid SPF mechanism");
     public static readonly DiagnosticCode InvalidReportUri = new("UMC034", "invalid DMARC report URI");
     public static readonly DiagnosticCode DuplicateItem = new("UMC035", "duplicate list item");
+    public static readonly DiagnosticCode DnsNameTooLong = new("UMC039", "DNS name longer than 253 characters");
 
     // Rules across values.
     public static readonly DiagnosticCode DkimWithoutDomains = new("UMC040", "DKIM enabled but no domain has a selector");
@@ -60,6 +62,7 @@ public sealed record DiagnosticCode(string Id, string Title)
     public static readonly DiagnosticCode MilterSettingsWithoutMilters = new("UMC058", "milter settings without any milter");
     public static readonly DiagnosticCode SpfRecordInMechanisms = new("UMC059", "SPF record text (v=spf1) in the mechanism list");
     public static readonly DiagnosticCode SpfAllInMechanisms = new("UMC060", "SPF 'all' in the mechanism list");
+    public static readonly DiagnosticCode OneDeliveryAttempt = new("UMC069", "queue lifetime 0: one delivery attempt only");
 
     // The policy against the key files on the server (dns, dns check): found only where keys are read.
     public static readonly DiagnosticCode WeakDkimKey = new("UMC061", "DKIM key shorter than 2048 bits");

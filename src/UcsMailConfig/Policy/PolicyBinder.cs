@@ -38,6 +38,12 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
     {
         var maximal = Duration(queue, "maximal_lifetime");
         var bounce = Duration(queue, "bounce_lifetime");
+        if (maximal is { Seconds: 0 })
+        {
+            diagnostics.Warning(DiagnosticCode.OneDeliveryAttempt, queue!.Find("maximal_lifetime")!.Value.Start,
+                "postfix.queue.maximal_lifetime 0 makes Postfix try each message once and bounce it at the first temporary failure; write a duration such as 1h unless that is meant");
+        }
+
         if (maximal is not null && bounce is not null && bounce.Seconds > maximal.Seconds)
         {
             diagnostics.Warning(DiagnosticCode.BounceLongerThanQueue, queue!.Find("bounce_lifetime")!.Key.Start,
@@ -321,7 +327,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
                 name,
                 BindDomainDkim(name, domain["dkim"] as YamlMapping, keyFiles),
                 BindSpf(name, domain["spf"] as YamlMapping),
-                BindDmarc(domain["dmarc"] as YamlMapping)));
+                BindDmarc(name, domain["dmarc"] as YamlMapping)));
         }
 
         // Names are unique, so an unstable sort gives the one order.
@@ -340,6 +346,8 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         // and sorting of one-element lists were most of the binder's allocations on 10,000 domains.
         var entries = (dkim["selectors"] as YamlMapping)?.Entries ?? [];
         var selectors = new List<DkimSelector>(entries.Count);
+        // A set only where a search of the list would cost: most domains have one or two selectors.
+        var seen = entries.Count > 8 ? new HashSet<string>(entries.Count, StringComparer.OrdinalIgnoreCase) : null;
         for (var e = 0; e < entries.Count; e++)
         {
             var entry = entries[e];
@@ -349,10 +357,17 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
                 continue;
             }
 
-            if (HasSelector(selectors, name))
+            if (seen is null ? HasSelector(selectors, name) : !seen.Add(name))
             {
                 diagnostics.Error(DiagnosticCode.DuplicateKey, entry.Key.Start,
                     $"selector '{name}' of '{domain}' is listed twice (DNS names are not case-sensitive); list each selector once");
+                continue;
+            }
+
+            if (name.Length + DomainKeyInfix.Length + domain.Value.Length > MaxDnsName)
+            {
+                diagnostics.Error(DiagnosticCode.DnsNameTooLong, entry.Key.Start,
+                    $"the DNS name of selector '{name}', {name}{DomainKeyInfix}{domain}, has more than {MaxDnsName} characters, more than DNS allows; use a shorter selector");
                 continue;
             }
 
@@ -453,16 +468,25 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
                 $"spf.all: pass (+all) lets every host on the internet send mail as '{domain}'; use fail, softfail or neutral");
         }
 
+        CheckTxtLength(SpfFixedChars + mechanisms.Sum(m => m.Text.Length + 1), spf, $"the SPF record of '{domain}'");
         return new SpfPolicy([.. mechanisms], all);
     }
 
-    private DmarcPolicy? BindDmarc(YamlMapping? dmarc)
+    private DmarcPolicy? BindDmarc(DomainName domain, YamlMapping? dmarc)
     {
         if (dmarc is null)
         {
             return null;
         }
 
+        if (DmarcPrefix.Length + domain.Value.Length > MaxDnsName)
+        {
+            diagnostics.Error(DiagnosticCode.DnsNameTooLong, dmarc.Start,
+                $"the DMARC record's name {DmarcPrefix}{domain} has more than {MaxDnsName} characters, more than DNS allows; publish DMARC for this domain by hand or shorten the name");
+        }
+
+        var reports = Strings(dmarc["rua"]).AddRange(Strings(dmarc["ruf"]));
+        CheckTxtLength(DmarcFixedChars + reports.Sum(r => r.Length + 1), dmarc, $"the DMARC record of '{domain}'");
         return new DmarcPolicy(
             Scalar(dmarc, "policy") ?? "none",
             Scalar(dmarc, "subdomain_policy"),
@@ -485,6 +509,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         var outbound = tls["outbound"] as YamlMapping;
         var inbound = tls["inbound"] as YamlMapping;
         var rules = new List<TlsDestinationRule>();
+        var seen = new HashSet<TlsDestination>();
         foreach (var entry in (tls["destinations"] as YamlMapping)?.Entries ?? [])
         {
             if (!ValueSafety.IsSafe(entry.Key.Value) || !TlsDestination.TryParse(entry.Key.Value, out var destination)
@@ -493,7 +518,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
                 continue;
             }
 
-            if (rules.Any(r => r.Destination == destination))
+            if (!seen.Add(destination))
             {
                 diagnostics.Error(DiagnosticCode.DuplicateKey, entry.Key.Start,
                     $"tls.destinations names {destination} twice (destinations are not case-sensitive); list each destination once");
@@ -589,6 +614,28 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         {
             diagnostics.Error(DiagnosticCode.SocketOutsideChroot, at,
                 $"{where}: the UNIX socket {Text.Quote(unix.Path)} is outside Postfix's chroot, where smtpd cannot reach it; put it under {MilterSocket.PostfixChroot} (e.g. {MilterSocket.PostfixChroot}opendkim/opendkim.sock) or use HOST:PORT");
+        }
+    }
+
+    // A DNS name has at most 253 characters (RFC 1035, written without the final dot); the names
+    // derive builds from a domain must fit too.
+    private const int MaxDnsName = 253;
+    private const string DomainKeyInfix = "._domainkey.";
+    private const string DmarcPrefix = "_dmarc.";
+
+    // A TXT record's data has at most 65,535 bytes, one length byte per 255 characters of text.
+    private const int MaxTxtChars = 65_279;
+
+    // More than the tags around the listed terms can take (v=spf1 ... ~all; v=DMARC1; p=...).
+    private const int SpfFixedChars = 32;
+    private const int DmarcFixedChars = 128;
+
+    private void CheckTxtLength(int length, YamlMapping at, string what)
+    {
+        if (length > MaxTxtChars)
+        {
+            diagnostics.Error(DiagnosticCode.ValueTooLong, at.Start,
+                $"{what} would have about {length} characters; a DNS TXT record holds at most {MaxTxtChars}; list fewer terms");
         }
     }
 

@@ -30,7 +30,7 @@ public static class PolicyLoader
     }
 
     public static PolicyLoadResult TooLarge() => new(null,
-        [new Diagnostic(Severity.Error, DiagnosticCode.FileTooLarge, new SourcePosition(1, 1), $"the policy has more than {MaxBytes} bytes; no policy is that large")]);
+        [new Diagnostic(Severity.Error, DiagnosticCode.FileTooLarge, new SourcePosition(1, 1), $"the policy is larger than {MaxBytes / (1024 * 1024)} MiB; no policy is that large (is this the right file?)")]);
 
     public static PolicyLoadResult Load(byte[] content)
     {
@@ -42,11 +42,26 @@ public static class PolicyLoader
         catch (DecoderFallbackException)
         {
             return new PolicyLoadResult(null,
-                [new Diagnostic(Severity.Error, DiagnosticCode.YamlSyntax, new SourcePosition(1, 1),
-                    "the policy file is not valid UTF-8; save it as UTF-8 text")]);
+                [new Diagnostic(Severity.Error, DiagnosticCode.YamlSyntax, InvalidUtf8At(content),
+                    "the policy file is not valid UTF-8 here; save it as UTF-8 text")]);
         }
 
         return Load(text.TrimStart('\uFEFF'));
+    }
+
+    // Line and column (in characters) of the first byte that is not UTF-8; only an error pays for it.
+    private static SourcePosition InvalidUtf8At(byte[] content)
+    {
+        System.Text.Unicode.Utf8.ToUtf16(content, new char[content.Length], out var valid, out _, replaceInvalidSequences: false);
+        var before = content.AsSpan(0, valid);
+        var lineStart = before.LastIndexOf((byte)'\n') + 1;
+        var column = 1;
+        foreach (var b in before[lineStart..])
+        {
+            column += (b & 0xC0) == 0x80 ? 0 : 1;
+        }
+
+        return new SourcePosition(before.Count((byte)'\n') + 1, column);
     }
 
     public static PolicyLoadResult Load(string text)

@@ -40,8 +40,8 @@ internal static class Text
         return builder.ToString();
     }
 
-    /// <summary>A dotted key path for messages; escaped, because map keys are user values.</summary>
-    public static string Where(string path) => path.Length == 0 ? "the top level" : Escape(path);
+    /// <summary>A dotted key path for messages; escaped and cut, because map keys are user values.</summary>
+    public static string Where(string path) => path.Length == 0 ? "the top level" : Escape(path.Length > 200 ? Cut(path, 197) + "..." : path);
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 }

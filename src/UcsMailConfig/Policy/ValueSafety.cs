@@ -4,11 +4,18 @@ namespace UcsMailConfig.Policy;
 
 /// <summary>
 /// The rule that keeps user values from changing the structure of generated files: a value is
-/// one line of printable text, and never contains UCR's template markers (@%@ would be
-/// substituted, @!@ would run Python when UCR commits the template).
+/// one line of printable text, never contains UCR's template markers (@%@ would be
+/// substituted, @!@ would run Python when UCR commits the template), and is short enough for
+/// every output it may land in.
 /// </summary>
 internal static class ValueSafety
 {
+    /// <summary>
+    /// The longest value: no Postfix parameter, table row or UCR variable of a mail server needs
+    /// more, and it keeps every generated line far below Scriban's and UCR's limits.
+    /// </summary>
+    public const int MaxValueChars = 64 * 1024;
+
     /// <summary>
     /// Control characters, line and paragraph separators, and invisible format characters
     /// (bidi overrides, zero-width spaces, BOM) that would make a value read differently
@@ -24,7 +31,7 @@ internal static class ValueSafety
         : char.IsLowSurrogate(text[index]) && (index == 0 || !char.IsHighSurrogate(text[index - 1]));
 
     /// <summary>True when <see cref="Check"/> would accept the value; reports nothing.</summary>
-    public static bool IsSafe(string text) => IndexOfUnsafe(text) < 0 && !HasTemplateMarker(text);
+    public static bool IsSafe(string text) => text.Length <= MaxValueChars && IndexOfUnsafe(text) < 0 && !HasTemplateMarker(text);
 
     /// <summary>@%@ or @!@: one search for '@' instead of two for the markers, since most values have none.</summary>
     private static bool HasTemplateMarker(string text)
@@ -74,6 +81,13 @@ internal static class ValueSafety
     public static bool Check(YamlScalar scalar, string path, DiagnosticBag diagnostics)
     {
         var text = scalar.Value;
+        if (text.Length > MaxValueChars)
+        {
+            diagnostics.Error(DiagnosticCode.ValueTooLong, scalar.Start,
+                $"{Text.Where(path)}: the value has {text.Length} characters; a value may have at most {MaxValueChars} (64 KiB), more than any setting of a mail server needs");
+            return false;
+        }
+
         var bad = IndexOfUnsafe(text);
         if (bad >= 0)
         {

@@ -91,8 +91,8 @@ public static class Planner
         var lifetimes = new[] { "maximal_queue_lifetime", "bounce_queue_lifetime" }
             .Select(p => StockUcsParameters.Find(p)!.UcrVariable).ToHashSet(StringComparer.Ordinal);
 
-        // An unset variable means UCS's default of 5 days.
-        static long Seconds(string? value) => value is not null && PostfixDuration.TryParse(value, out var d) ? d.Seconds : 5 * 86400;
+        // An unset variable means UCS's default of 5 days; a number alone is days for both lifetimes.
+        static long Seconds(string? value) => value is not null && PostfixDuration.TryParse(value, out var d, unitlessAs: 'd') ? d.Seconds : 5 * 86400;
 
         return variables.Any(v => lifetimes.Contains(v.Name) && Seconds(v.NewValue) < Seconds(v.OldValue));
     }

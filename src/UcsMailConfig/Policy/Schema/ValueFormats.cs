@@ -6,7 +6,7 @@ namespace UcsMailConfig.Policy.Schema;
 public static class ValueFormats
 {
     public static readonly ValueFormat Duration = new("duration", DiagnosticCode.InvalidDuration, PostfixDuration.Expectation,
-        text => PostfixDuration.TryParse(text, out _), "^[0-9]+[smhdw]?$", MayLookNumeric: true);
+        text => PostfixDuration.TryParse(text, out _), "^(0+|[0-9]+[smhdw])$", MayLookNumeric: true);
 
     public static readonly ValueFormat Domain = new("domain", DiagnosticCode.InvalidDomain, DomainName.Expectation,
         text => DomainName.IsValidName(text, minLabels: 2));
