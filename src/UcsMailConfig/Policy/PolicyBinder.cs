@@ -368,7 +368,6 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
             {
                 diagnostics.Error(DiagnosticCode.DnsNameTooLong, entry.Key.Start,
                     $"the DNS name of selector '{name}', {name}{DomainKeyInfix}{domain}, has more than {MaxDnsName} characters, more than DNS allows; use a shorter selector");
-                continue;
             }
 
             var selector = entry.Value as YamlMapping;

@@ -10,7 +10,7 @@ public sealed class ValueTests
     [InlineData("30s", 30)]
     [InlineData("1h", 3600)]
     [InlineData("5d", 432000)]
-    [InlineData("5", 432000)] // Postfix's default unit for queue lifetimes is days
+    [InlineData("00", 0)]
     [InlineData("2w", 1209600)]
     public void Durations_parse_to_seconds(string text, long seconds)
     {
@@ -27,7 +27,16 @@ public sealed class ValueTests
     [InlineData("1.5h")]
     [InlineData("h")]
     [InlineData("99999999999w")]
+    [InlineData("3600")] // Postfix would read days here and hours for delay_warning_time: a policy names the unit
+    [InlineData("5")]
     public void Bad_durations_are_refused(string text) => Assert.False(PostfixDuration.TryParse(text, out _));
+
+    [Fact]
+    public void A_value_postfix_already_holds_takes_the_parameters_default_unit()
+    {
+        Assert.True(PostfixDuration.TryParse("5", out var duration, unitlessAs: 'd'));
+        Assert.Equal(432000, duration.Seconds);
+    }
 
     [Theory]
     [InlineData("10.0.0.0/8", true)]

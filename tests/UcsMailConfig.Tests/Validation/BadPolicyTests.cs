@@ -412,6 +412,41 @@ public sealed partial class BadPolicyTests : IDisposable
             "4:20 UMC020"
         },
         {
+            // Postfix would read 3600 days here (its unit for the queue lifetimes), hours for delay_warning_time.
+            "duration-without-unit",
+            """
+            version: 1
+            postfix:
+              queue:
+                maximal_lifetime: 3600
+            """,
+            "4:23 UMC020"
+        },
+        {
+            // Scriban and UCR have limits far below the 32 MiB a policy may have; no setting needs this much.
+            "value-over-64-kib",
+            "version: 1\npostfix:\n  parameters:\n    smtpd_banner: " + new string('x', 64 * 1024 + 1),
+            "4:19 UMC013"
+        },
+        {
+            // Every term fits, the record does not: a TXT record's data has at most 65,535 bytes.
+            "spf-record-longer-than-a-txt-record",
+            "version: 1\ndomains:\n  example.com:\n    spf:\n      mechanisms: ["
+                + string.Join(", ", Enumerable.Range(0, 6000).Select(i => $"ip4:10.{i / 256}.{i % 256}.1")) + "]",
+            "5:7 UMC013"
+        },
+        {
+            // The domain fits in 253 characters; selector._domainkey.domain does not.
+            "selector-dns-name-over-253",
+            $"version: 1\ndomains:\n  {LongDomain(203)}:\n    dkim:\n      selectors:\n        {new string('s', 40)}: {{}}",
+            "6:9 UMC039"
+        },
+        {
+            "dmarc-dns-name-over-253",
+            $"version: 1\ndomains:\n  {LongDomain(247)}:\n    dmarc:\n      policy: none",
+            "5:7 UMC039"
+        },
+        {
             // YAML 1.1's 'yes' is text in the policy, so a typo cannot flip a switch silently.
             "boolean-yes",
             """
@@ -1314,6 +1349,17 @@ public sealed partial class BadPolicyTests : IDisposable
     public static TheoryData<string, string, string> WarningPolicies => new()
     {
         {
+            "queue-lifetime-zero",
+            """
+            version: 1
+            postfix:
+              queue:
+                maximal_lifetime: "0"
+                bounce_lifetime: "0"
+            """,
+            "4:23 UMC069"
+        },
+        {
             "bounce-longer-than-queue",
             """
             version: 1
@@ -1446,11 +1492,24 @@ public sealed partial class BadPolicyTests : IDisposable
     }
 
     [Fact]
-    public void InvalidUtf8_IsASyntaxErrorAtTheStart()
+    public void InvalidUtf8_IsASyntaxErrorAtTheBadByte()
     {
-        var path = WritePolicy("latin1.yaml", [.. "version: 1\n# caf"u8, 0xE9, (byte)'\n']);
+        var path = WritePolicy("latin1.yaml", [.. "version: 1\n# café caf"u8, 0xE9, (byte)'\n']);
 
-        AssertRejected(path, [(1, 1, "UMC001")]);
+        AssertRejected(path, [(2, 11, "UMC001")]);
+    }
+
+    // A valid name of exactly this many characters: 63-character labels, then example.com.
+    private static string LongDomain(int length)
+    {
+        var name = "example.com";
+        for (var label = 'a'; name.Length < length; label++)
+        {
+            var size = Math.Min(63, length - name.Length - 1);
+            name = new string(label, size) + "." + name;
+        }
+
+        return name;
     }
 
     [Theory]
@@ -1470,7 +1529,7 @@ public sealed partial class BadPolicyTests : IDisposable
     [Fact]
     public void Table_CoversEveryErrorCode_AndEveryWarningCode()
     {
-        var warningCodes = new HashSet<string> { "UMC049", "UMC052", "UMC055", "UMC056", "UMC058", "UMC072", "UMC073", "UMC074" };
+        var warningCodes = new HashSet<string> { "UMC049", "UMC052", "UMC069", "UMC055", "UMC056", "UMC058", "UMC072", "UMC073", "UMC074" };
 
         // UMC012 needs a 32 MiB file, UMC061 and UMC062 need key files (only dns and dns check
         // read them): each has its own test.
