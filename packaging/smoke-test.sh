@@ -16,7 +16,8 @@ for policy in "$examples"/*/mail-policy.yaml; do
   example="$(dirname "$policy")"
   name="$(basename "$example")"
   "$binary" render "$policy" --out "$work/$name" >/dev/null
-  diff -r "$example/expected" "$work/$name"
+  # render's manifest of what it wrote is not part of the golden output.
+  diff -r -x .ucs-mail-config-render "$example/expected" "$work/$name"
   count=$((count + 1))
 done
 [ "$count" -gt 0 ] || { echo "smoke: no examples below $examples" >&2; exit 1; }

@@ -3,7 +3,8 @@
 # and peak RSS (GNU time) of the JIT build and the NativeAOT binary; the same four files
 # rendered by ansible-playbook, j2 and python3 with Jinja2, their output checked byte for byte
 # against ours; cat of those files as the floor; validate and render from 1 to 10,000 domains;
-# a no-op apply on a sandbox root; and the pipeline's stages in-process (BenchmarkDotNet).
+# a no-op apply on a sandbox root; validate of 100,000 selectors and of 100,000 TLS
+# destinations; and the pipeline's stages in-process (BenchmarkDotNet).
 # Usage: tests/UcsMailConfig.Benchmarks/run.sh [--quick] [--out FILE]
 #   --quick  single-domain example only, few runs, no BenchmarkDotNet: a smoke test for CI.
 # Needs the .NET SDK and Debian's hyperfine time ansible-core j2cli python3-jinja2 python3-yaml
@@ -138,6 +139,18 @@ scale_up() {
   measure render "NativeAOT ucs-mail-config render" "$size" "$runs" "$aot render $policy --out $work/out/scale-$size" "rm -rf $work/out/scale-$size"
 }
 
+# validate alone on one list of 100,000 entries (one domain's selectors, TLS destinations): their
+# duplicate checks must stay linear. Median of 5 whole-process runs.
+long_lists() {
+  local kind file
+  mkdir -p "$work/in"
+  for kind in selectors tls-destinations; do
+    file="$work/in/100000-$kind.yaml"
+    [ -f "$file" ] || dotnet "$bench/bin/Release/net10.0/UcsMailConfig.Benchmarks.dll" generate "$kind" 100000 "$file"
+    measure lists "NativeAOT ucs-mail-config validate, 100,000 $kind" 1 5 "$aot validate $file"
+  done
+}
+
 # A second apply of the single-domain example on a sandbox UCS root: nothing left to change.
 noop_apply() {
   local root="$work/apply-root" ucr="$PWD/tests/fixtures/ucr/ucr" apply
@@ -158,6 +171,7 @@ noop_apply() {
 for size in "${sizes[@]}"; do compare_tools "$size"; done
 for size in "${scale[@]}"; do scale_up "$size"; done
 noop_apply
+$quick || long_lists
 
 bdn=""
 if ! $quick; then
