@@ -41,7 +41,7 @@ public sealed class JsonSchemaTests
         Assert.False(root.GetProperty("additionalProperties").GetBoolean());
         var queue = root.GetProperty("properties").GetProperty("postfix").GetProperty("properties").GetProperty("queue");
         var lifetime = queue.GetProperty("properties").GetProperty("maximal_lifetime");
-        Assert.Equal("^[0-9]+[smhdw]?$", lifetime.GetProperty("pattern").GetString());
+        Assert.Equal("^(0+|[0-9]+[smhdw])$", lifetime.GetProperty("pattern").GetString());
         var action = root.GetProperty("properties").GetProperty("postfix").GetProperty("properties").GetProperty("milters")
             .GetProperty("properties").GetProperty("default_action");
         Assert.Equal(["accept", "reject", "tempfail", "quarantine"], action.GetProperty("enum").EnumerateArray().Select(e => e.GetString()!));
