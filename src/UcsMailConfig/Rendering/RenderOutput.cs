@@ -1,8 +1,8 @@
 namespace UcsMailConfig.Rendering;
 
 /// <summary>
-/// The folder <c>render --out</c> writes to. Contract: a new or empty folder gets the whole tree
-/// (written beside it, then moved into place); with <c>force</c>, a folder that holds only what
+/// The folder <c>render --out</c> writes to. Contract: a new folder gets the whole tree (written
+/// beside it, then moved into place), an empty one is filled where it is; with <c>force</c>, a folder that holds only what
 /// an earlier render wrote (listed in its manifest, <see cref="ManifestName"/>) has exactly
 /// those files replaced or removed, and anything else makes it refuse before writing a byte.
 /// Symbolic links are never followed: one found where a folder is expected is a foreign entry.
@@ -38,9 +38,17 @@ public static class RenderOutput
 
         try
         {
-            if (!info.Exists || !info.EnumerateFileSystemInfos().Any())
+            if (!info.Exists)
             {
                 WriteFresh(directory, tree);
+                return;
+            }
+
+            // An existing empty folder keeps its owner, mode and place (it may be a mount point or
+            // the current folder): it is filled where it is, like a replacement with nothing to remove.
+            if (!info.EnumerateFileSystemInfos().Any())
+            {
+                Replace(directory, tree, []);
                 return;
             }
 
@@ -74,11 +82,6 @@ public static class RenderOutput
         {
             tree.WriteTo(staging);
             WriteManifest(staging, tree.Files.Keys);
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory); // empty, checked above; fails rather than remove anything
-            }
-
             Directory.Move(staging, directory);
         }
         finally

@@ -49,6 +49,20 @@ public sealed class RenderForceTests : IDisposable
     }
 
     [Fact]
+    public void An_existing_empty_folder_is_filled_where_it_is_and_keeps_its_mode()
+    {
+        var output = _temp.Combine("empty");
+        Directory.CreateDirectory(output, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var result = CliRun.Run("render", Example("queue-only"), "--out", output);
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(output));
+        Assert.Equal("var/lib/ucs-mail-config/ucr-variables\n", File.ReadAllText(Path.Combine(output, RenderOutput.ManifestName)));
+        Assert.Equal([output], Directory.GetFileSystemEntries(_temp.Path));
+    }
+
+    [Fact]
     public void Force_in_the_policys_own_folder_refuses_and_names_what_it_did_not_write()
     {
         var folder = _temp.Combine("repo");
