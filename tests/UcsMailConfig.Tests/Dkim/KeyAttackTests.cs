@@ -80,15 +80,15 @@ public sealed class KeyAttackTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(host["etc/opendkim/keys"]));
     }
 
-    /// <summary>(what is wrong, how to make it so, the words the refusal uses, the repair it names: K is the key, D its folder).</summary>
+    /// <summary>(what is wrong, how to make it so, the words the refusal uses, the repair it names: {key} is the key, {dir} its folder).</summary>
     public static TheoryData<string, string, string, string> UnsafeKeys => new()
     {
-        { "group-readable", "chmod 0640 K", "has mode 0640", "chown opendkim:opendkim K && chmod 0600 K" },
-        { "world-readable", "chmod 0604 K", "has mode 0604", "chown opendkim:opendkim K && chmod 0600 K" },
-        { "owned by a user", "chown ucsmail-test K", "is owned by ucsmail-test (uid ", "chown opendkim:opendkim K && chmod 0600 K" },
-        { "a symlink", "mv K K.real && ln -s K.real K", "is a symlink", "cp --remove-destination \"$(readlink -f K)\" K && chown opendkim:opendkim K && chmod 0600 K" },
-        { "in a group-writable folder", "chmod 0770 D", "is writable by its group or others", "chown root:opendkim D && chmod 0750 D" },
-        { "in a user's folder", "chown ucsmail-test D", "is owned by ucsmail-test (uid ", "chown root:opendkim D && chmod 0750 D" },
+        { "group-readable", "chmod 0640 {key}", "has mode 0640", "chown opendkim:opendkim {key} && chmod 0600 {key}" },
+        { "world-readable", "chmod 0604 {key}", "has mode 0604", "chown opendkim:opendkim {key} && chmod 0600 {key}" },
+        { "owned by a user", "chown ucsmail-test {key}", "is owned by ucsmail-test (uid ", "chown opendkim:opendkim {key} && chmod 0600 {key}" },
+        { "a symlink", "mv {key} {key}.real && ln -s {key}.real {key}", "is a symlink", "cp --remove-destination \"$(readlink -f {key})\" {key} && chown opendkim:opendkim {key} && chmod 0600 {key}" },
+        { "in a group-writable folder", "chmod 0770 {dir}", "is writable by its group or others", "chown root:opendkim {dir} && chmod 0750 {dir}" },
+        { "in a user's folder", "chown ucsmail-test {dir}", "is owned by ucsmail-test (uid ", "chown root:opendkim {dir} && chmod 0750 {dir}" },
     };
 
     [Theory]
@@ -100,7 +100,8 @@ public sealed class KeyAttackTests : IDisposable
         host.CreateKeys(policy);
         var key = host["etc/opendkim/keys/example.com/s1.private"];
         var folder = Path.GetDirectoryName(key)!;
-        ExternalProgram.Check("sh", ["-c", make.Replace("K", key, StringComparison.Ordinal).Replace("D", folder, StringComparison.Ordinal)]);
+        string Fill(string text) => text.Replace("{key}", key, StringComparison.Ordinal).Replace("{dir}", folder, StringComparison.Ordinal);
+        ExternalProgram.Check("sh", ["-c", Fill(make)]);
         var before = host.Snapshot();
         var keyBefore = Stat(key);
 
@@ -108,7 +109,7 @@ public sealed class KeyAttackTests : IDisposable
 
         Assert.True(exit == 5, $"{what}: {err}");
         Assert.Contains(reason, err, StringComparison.Ordinal);
-        Assert.Contains(repair.Replace("K", key, StringComparison.Ordinal).Replace("D", folder, StringComparison.Ordinal), err, StringComparison.Ordinal);
+        Assert.Contains(Fill(repair), err, StringComparison.Ordinal);
         Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("UMC065", StringComparison.Ordinal) || l.Contains(reason, StringComparison.Ordinal));
         Assert.Equal(before, host.Snapshot());
         Assert.Equal(keyBefore, Stat(key));
