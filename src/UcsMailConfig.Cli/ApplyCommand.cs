@@ -107,7 +107,8 @@ internal static class ApplyCommand
     {
         ApplyOutcome.Unchanged or ApplyOutcome.Applied => ExitCodes.Success,
         ApplyOutcome.Pending => ExitCodes.ChangesPending,
-        ApplyOutcome.Refused or ApplyOutcome.RolledBack => ExitCodes.RolledBack,
+        ApplyOutcome.Refused => ExitCodes.Refused,
+        ApplyOutcome.RolledBack => ExitCodes.RolledBack,
         _ => ExitCodes.RollbackFailed,
     };
 

@@ -17,5 +17,23 @@ internal static class KeyOptions
         DefaultValueFactory = _ => DkimKeySize.Default,
     };
 
+    public static Option<string> KeyFolder() => new("--key-folder")
+    {
+        Description = $"The folder the key lies below, as the policy's dkim.key_folder names it (default {Policy.Values.KeyFolder.Default})",
+        DefaultValueFactory = _ => Policy.Values.KeyFolder.Default,
+    };
+
+    /// <summary>The exit code of a key that could not be created: a refusal when the host is not safe for it, bad input otherwise.</summary>
+    public static int Report(DkimKeyException e, TextWriter stderr)
+    {
+        if (e is UnsafeDkimKeyException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.Refused;
+        }
+
+        return InvalidInput.Report(stderr, e.Message);
+    }
+
     public static Option<string> Domain() => new("--domain") { Description = "The mail domain, e.g. example.com", Required = true };
 }

@@ -17,11 +17,12 @@ internal static class KeygenCommand
         var domainOption = KeyOptions.Domain();
         var selectorOption = new Option<string>("--selector") { Description = "The selector, e.g. a date such as 20261128", Required = true };
         var bitsOption = KeyOptions.Bits();
-        var keyOption = new Option<string?>("--key") { Description = "The key file on the server (default /etc/opendkim/keys/DOMAIN/SELECTOR.private)" };
+        var keyOption = new Option<string?>("--key") { Description = "The key file on the server, below the key folder (default KEY_FOLDER/DOMAIN/SELECTOR.private)" };
+        var keyFolderOption = KeyOptions.KeyFolder();
         var rootOption = KeyOptions.Root();
         var command = new Command("keygen", "Create a DKIM private key (RSA, PEM, mode 0600) and print the DNS record to publish. Never overwrites a key.")
         {
-            domainOption, selectorOption, bitsOption, keyOption, rootOption,
+            domainOption, selectorOption, bitsOption, keyOption, keyFolderOption, rootOption,
         };
         command.SetAction(parse =>
         {
@@ -38,10 +39,21 @@ internal static class KeygenCommand
                 return InvalidInput.Report(stderr, $"--selector: '{selector}' is not valid; expected {DkimSelectorName.Expectation}");
             }
 
-            var keyPath = parse.GetValue(keyOption) ?? DkimSelectorName.DefaultKeyPath(domain, selector);
+            var keyFolder = parse.GetRequiredValue(keyFolderOption);
+            if (KeyFolder.Problem(keyFolder) is { } problem)
+            {
+                return InvalidInput.Report(stderr, $"--key-folder: '{keyFolder}' cannot hold DKIM keys: {problem}; use {KeyFolder.Expectation}");
+            }
+
+            var keyPath = parse.GetValue(keyOption) ?? DkimSelectorName.DefaultKeyPath(keyFolder, domain, selector);
             if (!FilePath.IsSafeAbsolute(keyPath))
             {
                 return InvalidInput.Report(stderr, $"--key: '{keyPath}' is not valid; expected {FilePath.Expectation}");
+            }
+
+            if (!KeyFolder.IsBelow(keyFolder, keyPath))
+            {
+                return InvalidInput.Report(stderr, $"--key: '{keyPath}' is outside the key folder {keyFolder}; put it below {keyFolder}/ or name its folder with --key-folder");
             }
 
             if (!DkimKeySize.IsAllowed(bits))
@@ -53,11 +65,11 @@ internal static class KeygenCommand
             CreatedKey key;
             try
             {
-                key = DkimKeyStore.Create(domain, selector, keyPath, bits, parse.GetValue(rootOption));
+                key = DkimKeyStore.Create(domain, selector, keyFolder, keyPath, bits, parse.GetValue(rootOption));
             }
             catch (DkimKeyException e)
             {
-                return InvalidInput.Report(stderr, e.Message);
+                return KeyOptions.Report(e, stderr);
             }
 
             RecordPrinter.PrintCreated(key, stdout);

@@ -31,7 +31,7 @@ internal static class RecordPrinter
 
     /// <summary>The selector as a line of the policy, quoted because YAML would read a date-like name as a number.</summary>
     public static string PolicyLine(DomainName domain, string selector, string keyPath) =>
-        keyPath == DkimSelectorName.DefaultKeyPath(domain, selector)
+        keyPath == DkimSelectorName.DefaultKeyPath(KeyFolder.Default, domain, selector)
             ? $"\"{selector}\": {{state: pending}}"
             : $"\"{selector}\": {{key: {keyPath}, state: pending}}";
 

@@ -49,6 +49,7 @@ internal static class RotateCommand
             }
 
             var policySelectors = new List<DkimSelector>();
+            var keyFolder = KeyFolder.Default;
             var policyPath = parse.GetValue(policyOption);
             if (policyPath is not null)
             {
@@ -64,6 +65,7 @@ internal static class RotateCommand
                 }
 
                 policySelectors.AddRange(entry.Dkim?.Selectors ?? []);
+                keyFolder = loaded.Policy.Dkim.KeyFolder;
             }
 
             string selector;
@@ -72,13 +74,13 @@ internal static class RotateCommand
             {
                 selector = DkimRotation.NextSelector(day, name =>
                     policySelectors.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
-                    || Path.Exists(DkimKeyStore.PathUnder(root, DkimSelectorName.DefaultKeyPath(domain, name))));
+                    || Path.Exists(DkimKeyStore.PathUnder(root, DkimSelectorName.DefaultKeyPath(keyFolder, domain, name))));
                 RecordPrinter.WarnIfWeak(bits, stderr);
-                key = DkimKeyStore.Create(domain, selector, DkimSelectorName.DefaultKeyPath(domain, selector), bits, root);
+                key = DkimKeyStore.Create(domain, selector, keyFolder, DkimSelectorName.DefaultKeyPath(keyFolder, domain, selector), bits, root);
             }
             catch (DkimKeyException e)
             {
-                return InvalidInput.Report(stderr, e.Message);
+                return KeyOptions.Report(e, stderr);
             }
 
             RecordPrinter.PrintCreated(key, stdout);

@@ -10,7 +10,7 @@ namespace UcsMailConfig.Dkim;
 /// </summary>
 internal static class DkimKeyGenerator
 {
-    public static DkimPublicKey Generate(string path, int bits, SystemAccount? owner)
+    public static DkimPublicKey Generate(string? root, string keyFolder, string keyPath, int bits, SystemAccount? owner)
     {
         if (!DkimKeySize.IsAllowed(bits))
         {
@@ -23,7 +23,7 @@ internal static class DkimKeyGenerator
         var bytes = Encoding.ASCII.GetBytes(pem);
         try
         {
-            PrivateKeyFile.WriteNew(path, [.. bytes, (byte)'\n'], owner);
+            PrivateKeyFile.WriteNew(root, keyFolder, keyPath, [.. bytes, (byte)'\n'], owner);
         }
         finally
         {

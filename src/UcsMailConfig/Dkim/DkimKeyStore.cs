@@ -8,9 +8,11 @@ namespace UcsMailConfig.Dkim;
 
 /// <summary>
 /// The DKIM private keys on the server, the one place that creates and reads them. Paths are
-/// the server's (as the policy names them), looked up below an optional root folder. Contract:
-/// an existing key file is never overwritten, moved or deleted; new ones are mode 0600, owned by
-/// the opendkim user when it exists and we run as root; no private key is ever returned.
+/// the server's (as the policy names them, below its key folder), looked up below an optional
+/// root folder, and only through folders that only root can change (<see cref="KeyFolderWalk"/>).
+/// Contract: an existing key file is never overwritten, moved or deleted, and used only when it
+/// is safe (<see cref="PrivateKeyFile"/>); new ones are opendkim:opendkim 0600 when we run as
+/// root and the opendkim user exists; no private key is ever returned.
 /// </summary>
 public static class DkimKeyStore
 {
@@ -18,14 +20,14 @@ public static class DkimKeyStore
     public static string PathUnder(string? root, string path) =>
         string.IsNullOrEmpty(root) ? path : Path.Join(Path.GetFullPath(root), path);
 
-    /// <summary>Creates a new key at <paramref name="keyPath"/> (below <paramref name="root"/>).</summary>
+    /// <summary>Creates a new key at <paramref name="keyPath"/>, which lies below <paramref name="keyFolder"/> (both below <paramref name="root"/>).</summary>
+    /// <exception cref="UnsafeDkimKeyException">a folder on the way is not safe to use; nothing was changed.</exception>
     /// <exception cref="DkimKeyException">the file exists, the size is not offered, or it cannot be written.</exception>
-    public static CreatedKey Create(DomainName domain, string selector, string keyPath, int bits, string? root)
+    public static CreatedKey Create(DomainName domain, string selector, string keyFolder, string keyPath, int bits, string? root)
     {
-        var target = PathUnder(root, keyPath);
         var owner = Posix.IsRoot ? SystemAccount.Find(SystemAccount.OpenDkim) : null;
-        var publicKey = DkimKeyGenerator.Generate(target, bits, owner);
-        return new CreatedKey(domain, selector, keyPath, target, publicKey, owner?.Name ?? Environment.UserName);
+        var publicKey = DkimKeyGenerator.Generate(root, keyFolder, keyPath, bits, owner);
+        return new CreatedKey(domain, selector, keyPath, PathUnder(root, keyPath), publicKey, owner?.Name ?? Environment.UserName);
     }
 
     /// <summary>
@@ -33,6 +35,7 @@ public static class DkimKeyStore
     /// yet (what <c>apply</c> calls). Existing keys are left alone; a retired selector never
     /// gets a new key, because a new key would not match the record that is still published.
     /// </summary>
+    /// <exception cref="UnsafeDkimKeyException">a folder on the way is not safe to use; the keys before it were created.</exception>
     public static ImmutableArray<CreatedKey> EnsureKeys(MailPolicy policy, string? root)
     {
         var created = new List<CreatedKey>();
@@ -42,7 +45,7 @@ public static class DkimKeyStore
             {
                 if (selector.State != SelectorState.Retired && !Path.Exists(PathUnder(root, selector.KeyPath)))
                 {
-                    created.Add(Create(domain.Name, selector.Name, selector.KeyPath, DkimKeySize.Default, root));
+                    created.Add(Create(domain.Name, selector.Name, policy.Dkim.KeyFolder, selector.KeyPath, DkimKeySize.Default, root));
                 }
             }
         }
@@ -52,11 +55,12 @@ public static class DkimKeyStore
 
     /// <summary>
     /// Reads the public half of every selector's key. Findings point at the selector in the
-    /// policy: an error (UMC062) for a key that is missing or unreadable, a warning (UMC061)
-    /// for one shorter than 2048 bits.
+    /// policy: an error (UMC062) for a key that is missing or unreadable, an error (UMC065) for
+    /// one that others could change or read, a warning (UMC061) for one shorter than 2048 bits.
     /// </summary>
     public static PublicKeyReading ReadPublicKeys(MailPolicy policy, string? root)
     {
+        var openDkim = SystemAccount.Find(SystemAccount.OpenDkim);
         var keys = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         var findings = new List<KeyFinding>();
         foreach (var domain in policy.Domains)
@@ -68,22 +72,33 @@ public static class DkimKeyStore
                 KeyFinding Finding(KeyProblem problem, Severity severity, DiagnosticCode code, string reason, string advice) =>
                     new(selector.KeyPath, problem, reason, new Diagnostic(severity, code, selector.Position, $"{label}: {reason}{advice}"));
 
-                if (!File.Exists(file))
-                {
-                    findings.Add(Finding(KeyProblem.Missing, Severity.Error, DiagnosticCode.DkimKeyUnavailable, $"there is no key file {file}",
-                        $"; create it with: ucs-mail-config dkim keygen --domain {domain.Name} --selector {selector.Name}{KeyOption(domain.Name, selector)}{(string.IsNullOrEmpty(root) ? "" : $" --root {root}")}"));
-                    continue;
-                }
-
                 DkimPublicKey key;
+                byte[]? content = null;
                 try
                 {
-                    key = DkimPublicKey.FromPemFile(file);
+                    content = PrivateKeyFile.Read(root, policy.Dkim.KeyFolder, selector.KeyPath, openDkim);
+                    if (content is null)
+                    {
+                        findings.Add(Finding(KeyProblem.Missing, Severity.Error, DiagnosticCode.DkimKeyUnavailable, $"there is no key file {file}",
+                            $"; create it with: ucs-mail-config dkim keygen --domain {domain.Name} --selector {selector.Name}{KeyOptions(policy.Dkim.KeyFolder, domain.Name, selector)}{(string.IsNullOrEmpty(root) ? "" : $" --root {root}")}"));
+                        continue;
+                    }
+
+                    key = DkimPublicKey.FromPem(System.Text.Encoding.ASCII.GetString(content), file);
+                }
+                catch (UnsafeDkimKeyException e)
+                {
+                    findings.Add(Finding(KeyProblem.Unsafe, Severity.Error, DiagnosticCode.UnsafeDkimKey, e.Message, ""));
+                    continue;
                 }
                 catch (DkimKeyException e)
                 {
                     findings.Add(Finding(KeyProblem.Unreadable, Severity.Error, DiagnosticCode.DkimKeyUnavailable, e.Message, ""));
                     continue;
+                }
+                finally
+                {
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(content);
                 }
 
                 if (DkimKeySize.IsWeak(key.Bits))
@@ -101,8 +116,9 @@ public static class DkimKeyStore
             [.. findings.OrderBy(f => f.Diagnostic.Position.Line).ThenBy(f => f.Diagnostic.Position.Column)]);
     }
 
-    private static string KeyOption(DomainName domain, DkimSelector selector) =>
-        selector.KeyPath == DkimSelectorName.DefaultKeyPath(domain, selector.Name) ? "" : $" --key {selector.KeyPath}";
+    private static string KeyOptions(string keyFolder, DomainName domain, DkimSelector selector) =>
+        (keyFolder == KeyFolder.Default ? "" : $" --key-folder {keyFolder}")
+        + (selector.KeyPath == DkimSelectorName.DefaultKeyPath(keyFolder, domain, selector.Name) ? "" : $" --key {selector.KeyPath}");
 }
 
 /// <summary>The public keys that could be read, and a finding for each selector whose key could not (or is weak).</summary>
@@ -118,6 +134,8 @@ public enum KeyProblem
 {
     Missing,
     Unreadable,
+    /// <summary>The key or a folder on the way could be changed (or the key read) by someone other than root: never used.</summary>
+    Unsafe,
     Weak,
 }
 

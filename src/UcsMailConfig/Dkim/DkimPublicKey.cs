@@ -12,22 +12,12 @@ public sealed record DkimPublicKey(string Base64, int Bits)
 {
     public static DkimPublicKey FromRsa(RSA rsa) => new(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()), rsa.KeySize);
 
-    /// <summary>Reads an RSA private key in PEM (PKCS#1 or PKCS#8) and returns its public half.</summary>
-    /// <exception cref="DkimKeyException">the file is missing, unreadable or holds no RSA key.</exception>
-    public static DkimPublicKey FromPemFile(string path)
+    /// <summary>The public half of an RSA private key in PEM (PKCS#1 or PKCS#8), read from the file <paramref name="path"/>.</summary>
+    /// <exception cref="DkimKeyException">the text holds no RSA private key.</exception>
+    public static DkimPublicKey FromPem(ReadOnlySpan<char> pem, string path)
     {
-        string pem;
-        try
-        {
-            pem = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DkimKeyException($"cannot read the key file {path}: {e.Message}", e);
-        }
-
         // OpenDKIM signs with the private key: a file with only a public key must not pass.
-        if (!PemEncoding.TryFind(pem, out var fields) || pem[fields.Label] is not ("RSA PRIVATE KEY" or "PRIVATE KEY"))
+        if (!PemEncoding.TryFind(pem, out var fields) || pem[fields.Label] is not "RSA PRIVATE KEY" and not "PRIVATE KEY")
         {
             throw new DkimKeyException($"the key file {path} holds no unencrypted private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)");
         }

@@ -3,76 +3,116 @@ using System.Security.Cryptography;
 namespace UcsMailConfig.Dkim;
 
 /// <summary>
-/// Writes a new private key file safely. Contract: the file is created with mode 0600 (never
-/// readable by others, not even for an instant), filled and flushed to disk under a temporary
-/// name in the same folder, given to <c>owner</c>, and only then linked under its real name,
-/// which fails rather than replace anything. Missing parent folders are created with mode 0750
-/// and the same owner. On any failure the temporary file is removed and nothing else changed.
+/// Creates and reads private key files, only through descriptors of folders that
+/// <see cref="KeyFolderWalk"/> opened and checked. Contract for a new key: created under a
+/// temporary name with O_CREAT|O_EXCL|O_NOFOLLOW and mode 0600, filled, given to opendkim:opendkim
+/// and 0600 on its descriptor, flushed, then linked under its real name in the same folder
+/// (which fails rather than replace anything); the temporary name is always removed. An
+/// existing key is used only when it is a regular file (not a symlink), owned by root or
+/// opendkim, with no group or other bit: OpenDKIM refuses a group-readable key when its group
+/// has other members, and postfix joins that group for a UNIX milter socket.
 /// </summary>
 internal static class PrivateKeyFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+    /// <summary>Larger than any RSA key OpenDKIM signs with (4096 bits take about 3.3 KB of PEM).</summary>
+    private const int MaxBytes = 64 * 1024;
 
-    public static void WriteNew(string path, ReadOnlySpan<byte> content, SystemAccount? owner)
+    public static void WriteNew(string? root, string keyFolder, string keyPath, ReadOnlySpan<byte> content, SystemAccount? owner)
     {
-        if (Path.Exists(path))
-        {
-            throw new DkimKeyException($"{path} exists already; an existing key is never overwritten (move it away yourself if you really mean to replace it)");
-        }
-
-        var folder = Path.GetDirectoryName(path)!;
-        CreateFolders(folder, owner);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}.tmp");
+        var shown = DkimKeyStore.PathUnder(root, keyPath);
+        var name = Path.GetFileName(keyPath);
+        using var folder = KeyFolderWalk.Open(root, keyFolder, keyPath, create: true, owner)!;
+        var temporary = $".{name}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}.tmp";
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly };
-            using (var stream = new FileStream(temporary, options))
+            using (var file = Posix.CreateFileAt(folder, temporary, OwnerOnly, shown))
             {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
+                using (var stream = new FileStream(file.Handle(), FileAccess.Write))
+                {
+                    stream.Write(content);
+                }
+
+                Posix.SetOwnerAndMode(file, owner?.UserId ?? Posix.EffectiveUserId, owner?.GroupId ?? 0, OwnerOnly, shown);
+                Posix.Sync(file, shown);
             }
 
-            // The umask may have taken bits away; the owner must be able to read and write.
-            File.SetUnixFileMode(temporary, OwnerOnly);
-            owner?.Own(temporary);
-            if (!Posix.TryLinkNew(temporary, path, out var error))
+            if (!Posix.TryLinkAt(folder, temporary, name, out var errno))
             {
-                throw new DkimKeyException($"cannot create {path}: {error}; an existing key is never overwritten");
+                throw new DkimKeyException(errno == Posix.Exists
+                    ? $"{shown} exists already; an existing key is never overwritten (move it away yourself if you really mean to replace it)"
+                    : $"cannot create {shown}: {Posix.Describe(errno)}");
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (PosixException e)
         {
-            throw new DkimKeyException($"cannot write the key file {path}: {e.Message}", e);
+            throw new DkimKeyException($"cannot write the key file {shown}: {e.Message}", e);
         }
         finally
         {
-            File.Delete(temporary);
+            Posix.UnlinkAt(folder, temporary);
         }
+
+        Posix.Sync(folder, shown);
     }
 
-    private static void CreateFolders(string folder, SystemAccount? owner)
+    /// <summary>The key file's bytes, or null when it (or a folder on the way) does not exist.</summary>
+    /// <exception cref="UnsafeDkimKeyException">the key or a folder on the way is not safe to use.</exception>
+    /// <exception cref="DkimKeyException">it cannot be read.</exception>
+    public static byte[]? Read(string? root, string keyFolder, string keyPath, SystemAccount? openDkim)
     {
-        var missing = new Stack<string>();
-        for (var dir = folder; !Directory.Exists(dir); dir = Path.GetDirectoryName(dir)!)
+        var shown = DkimKeyStore.PathUnder(root, keyPath);
+        using var folder = KeyFolderWalk.Open(root, keyFolder, keyPath, create: false, openDkim);
+        if (folder is null)
         {
-            missing.Push(dir);
+            return null;
         }
 
+        Descriptor file;
         try
         {
-            while (missing.TryPop(out var dir))
-            {
-                Directory.CreateDirectory(dir, FolderMode);
-                File.SetUnixFileMode(dir, FolderMode);
-                owner?.Own(dir);
-            }
+            file = Posix.OpenFileAt(folder, Path.GetFileName(keyPath), shown);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (PosixException e) when (e.Errno == Posix.NoSuchFile)
         {
-            throw new DkimKeyException($"cannot create the key folder {folder}: {e.Message}", e);
+            return null;
+        }
+        catch (PosixException e) when (e.Errno == Posix.TooManySymlinks)
+        {
+            throw new UnsafeDkimKeyException($"the key file {shown} is a symlink; OpenDKIM's keys are used only as real files: replace it with the key itself (cp --remove-destination \"$(readlink -f {shown})\" {shown} && chown opendkim:opendkim {shown} && chmod 0600 {shown})");
+        }
+        catch (PosixException e)
+        {
+            throw new DkimKeyException($"cannot read the key file {e.Message}", e);
+        }
+
+        using (file)
+        {
+            var status = Posix.Status(file, shown);
+            if (!status.IsRegularFile)
+            {
+                throw new UnsafeDkimKeyException($"the key file {shown} is not a regular file; point the selector at a PEM key file");
+            }
+
+            var trustedOwner = status.UserId == Posix.EffectiveUserId || status.UserId == 0 || status.UserId == openDkim?.UserId;
+            if (!trustedOwner || (status.Permissions & ~OwnerOnly) != 0)
+            {
+                var why = trustedOwner
+                    ? $"has mode {Convert.ToString((int)status.Permissions, 8).PadLeft(4, '0')}, so others could read or change it"
+                    : $"is owned by {SystemAccount.NameOf(status.UserId)}, not opendkim or root";
+                throw new UnsafeDkimKeyException($"the key file {shown} {why}; nothing was changed; repair it with: chown opendkim:opendkim {shown} && chmod 0600 {shown}");
+            }
+
+            using var stream = new FileStream(file.Handle(), FileAccess.Read);
+            var buffer = new byte[MaxBytes + 1];
+            var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (length > MaxBytes)
+            {
+                throw new DkimKeyException($"the key file {shown} is larger than {MaxBytes} bytes, which no DKIM key is");
+            }
+
+            return buffer[..length];
         }
     }
 }

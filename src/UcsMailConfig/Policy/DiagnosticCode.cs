@@ -38,6 +38,7 @@ public sealed record DiagnosticCode(string Id, string Title)
     public static readonly DiagnosticCode InvalidSpfMechanism = new("UMC033", "invalid SPF mechanism");
     public static readonly DiagnosticCode InvalidReportUri = new("UMC034", "invalid DMARC report URI");
     public static readonly DiagnosticCode DuplicateItem = new("UMC035", "duplicate list item");
+    public static readonly DiagnosticCode PostfixExpandsValue = new("UMC036", "'$' in a value Postfix expands but its other reader takes literally");
     public static readonly DiagnosticCode DnsNameTooLong = new("UMC039", "DNS name longer than 253 characters");
 
     // Rules across values.
@@ -67,6 +68,11 @@ public sealed record DiagnosticCode(string Id, string Title)
     // The policy against the key files on the server (dns, dns check): found only where keys are read.
     public static readonly DiagnosticCode WeakDkimKey = new("UMC061", "DKIM key shorter than 2048 bits");
     public static readonly DiagnosticCode DkimKeyUnavailable = new("UMC062", "DKIM key file missing or unreadable");
+
+    // Where DKIM keys may lie (dkim.key_folder), and whether the server's key files and folders are safe to use.
+    public static readonly DiagnosticCode KeyFolderNotAllowed = new("UMC063", "DKIM key folder not allowed");
+    public static readonly DiagnosticCode KeyOutsideKeyFolder = new("UMC064", "DKIM key file outside the key folder");
+    public static readonly DiagnosticCode UnsafeDkimKey = new("UMC065", "DKIM key file or folder that others could change or read");
 
     // Transport encryption and S/MIME (tls, webapp).
     public static readonly DiagnosticCode InvalidTlsDestination = new("UMC070", "invalid TLS policy destination");

@@ -19,8 +19,9 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
     public MailPolicy Bind(YamlMapping root)
     {
         var postfix = root["postfix"] as YamlMapping;
-        var domains = BindDomains(root["domains"] as YamlMapping);
-        var dkim = BindDkim(root["dkim"] as YamlMapping, domains, root["dkim"]?.Start ?? root.Start);
+        var keyFolder = BindKeyFolder(root["dkim"] as YamlMapping);
+        var domains = BindDomains(root["domains"] as YamlMapping, keyFolder);
+        var dkim = BindDkim(root["dkim"] as YamlMapping, domains, root["dkim"]?.Start ?? root.Start) with { KeyFolder = keyFolder ?? KeyFolder.Default };
         var parametersNode = postfix?["parameters"] as YamlMapping;
         var tls = BindTls(root["tls"] as YamlMapping, parametersNode);
         return new MailPolicy(
@@ -124,6 +125,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
 
             var socketAt = item.Find("socket")!.Value.Start;
             CheckChroot(socket, socketAt, $"postfix.milters.chain '{name}'");
+            CheckNotExpanded(socket, socketAt, $"postfix.milters.chain '{name}'", "the milter");
             if (sockets.TryGetValue(socket, out var other))
             {
                 diagnostics.Error(DiagnosticCode.DuplicateMilter, socketAt,
@@ -224,6 +226,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         {
             socket = parsed;
             CheckChroot(socket, dkim!.Find("socket")!.Value.Start, "dkim.socket");
+            CheckNotExpanded(socket, dkim.Find("socket")!.Value.Start, "dkim.socket", "OpenDKIM");
         }
 
         var trusted = Hosts(dkim?["trusted_hosts"]) ?? [new HostPattern("127.0.0.1"), new HostPattern("::1")];
@@ -303,7 +306,30 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         return [.. rules];
     }
 
-    private ImmutableArray<DomainPolicy> BindDomains(YamlMapping? domains)
+    /// <summary>dkim.key_folder, the default when it is missing, null when it is not usable (reported once, here or by the shape check).</summary>
+    private string? BindKeyFolder(YamlMapping? dkim)
+    {
+        if (dkim?["key_folder"] is null)
+        {
+            return KeyFolder.Default;
+        }
+
+        if (Scalar(dkim, "key_folder") is not { } folder || !FilePath.IsSafeAbsolute(folder))
+        {
+            return null;
+        }
+
+        if (KeyFolder.Problem(folder) is { } problem)
+        {
+            diagnostics.Error(DiagnosticCode.KeyFolderNotAllowed, dkim!.Find("key_folder")!.Value.Start,
+                $"dkim.key_folder {Text.Quote(folder)} cannot hold DKIM keys: {problem}; use {KeyFolder.Expectation}");
+            return null;
+        }
+
+        return folder;
+    }
+
+    private ImmutableArray<DomainPolicy> BindDomains(YamlMapping? domains, string? keyFolder)
     {
         var count = domains?.Entries.Count ?? 0;
         var result = new List<DomainPolicy>(count);
@@ -325,7 +351,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
 
             result.Add(new DomainPolicy(
                 name,
-                BindDomainDkim(name, domain["dkim"] as YamlMapping, keyFiles),
+                BindDomainDkim(name, domain["dkim"] as YamlMapping, keyFiles, keyFolder),
                 BindSpf(name, domain["spf"] as YamlMapping),
                 BindDmarc(name, domain["dmarc"] as YamlMapping)));
         }
@@ -335,7 +361,7 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         return [.. result];
     }
 
-    private DomainDkim? BindDomainDkim(DomainName domain, YamlMapping? dkim, Dictionary<string, (string Selector, DomainName Domain)> keyFiles)
+    private DomainDkim? BindDomainDkim(DomainName domain, YamlMapping? dkim, Dictionary<string, (string Selector, DomainName Domain)> keyFiles, string? keyFolder)
     {
         if (dkim is null)
         {
@@ -371,9 +397,17 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
             }
 
             var selector = entry.Value as YamlMapping;
-            var keyPath = Scalar(selector, "key") ?? DkimSelectorName.DefaultKeyPath(domain, name);
+            var keyPath = Scalar(selector, "key") ?? DkimSelectorName.DefaultKeyPath(keyFolder ?? KeyFolder.Default, domain, name);
             if (!FilePath.IsSafeAbsolute(keyPath))
             {
+                continue;
+            }
+
+            // Below the key folder, a key can be neither a file the tool manages nor one of the system's.
+            if (keyFolder is not null && !KeyFolder.IsBelow(keyFolder, keyPath))
+            {
+                diagnostics.Error(DiagnosticCode.KeyOutsideKeyFolder, selector?.Find("key")?.Value.Start ?? entry.Key.Start,
+                    $"the key file {Text.Quote(keyPath)} of selector {name}._domainkey.{domain} is outside the key folder {keyFolder}; put it below {keyFolder}/ (or set dkim.key_folder)");
                 continue;
             }
 
@@ -635,6 +669,16 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
         {
             diagnostics.Error(DiagnosticCode.ValueTooLong, at.Start,
                 $"{what} would have about {length} characters; a DNS TXT record holds at most {MaxTxtChars}; list fewer terms");
+        }
+    }
+
+    // Postfix expands $name in main.cf values; the other side reads the same text literally, so the two would disagree.
+    private void CheckNotExpanded(MilterSocket socket, SourcePosition at, string where, string reader)
+    {
+        if (socket is UnixMilterSocket unix && unix.Path.Contains('$'))
+        {
+            diagnostics.Error(DiagnosticCode.PostfixExpandsValue, at,
+                $"{where}: the UNIX socket {Text.Quote(unix.Path)} contains '$', which Postfix expands as a parameter while {reader} takes it literally; write the path without '$'");
         }
     }
 

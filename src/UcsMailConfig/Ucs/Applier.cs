@@ -52,7 +52,11 @@ public static class Applier
                 flushQueue: false, root, options.Tools, runner, notes);
         }
 
-        var keys = DkimReadiness.PrepareKeys(policy, root, options, notes);
+        if (DkimReadiness.PrepareKeys(policy, root, options, errors, notes) is not { } keys)
+        {
+            return Report(ApplyOutcome.Refused, null, recovered);
+        }
+
         var model = RenderModelDeriver.Derive(policy, keys.Keys);
         var tree = TreeRenderer.Render(model);
         if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, warnings, notes))

@@ -14,14 +14,25 @@ namespace UcsMailConfig.Ucs;
 /// </summary>
 public static class DkimReadiness
 {
-    /// <summary>Creates missing keys if asked (not in check mode), then reads every public key there is.</summary>
-    public static PublicKeyReading PrepareKeys(MailPolicy policy, string root, ApplyOptions options, ICollection<string> notes)
+    /// <summary>
+    /// Creates missing keys if asked (not in check mode), then reads every public key there is;
+    /// null, with the error added, when a key cannot be created (a key folder is unsafe, the disk is full).
+    /// </summary>
+    public static PublicKeyReading? PrepareKeys(MailPolicy policy, string root, ApplyOptions options, ICollection<string> errors, ICollection<string> notes)
     {
         if (options.GenerateKeys && !options.CheckOnly)
         {
-            foreach (var key in DkimKeyStore.EnsureKeys(policy, root))
+            try
             {
-                notes.Add($"created the DKIM key {key.KeyPath} for {DnsRecordDeriver.DkimName(key.Domain, key.Selector)}; publish its record (ucs-mail-config dns)");
+                foreach (var key in DkimKeyStore.EnsureKeys(policy, root))
+                {
+                    notes.Add($"created the DKIM key {key.KeyPath} for {DnsRecordDeriver.DkimName(key.Domain, key.Selector)}; publish its record (ucs-mail-config dns)");
+                }
+            }
+            catch (DkimKeyException e)
+            {
+                errors.Add(e.Message);
+                return null;
             }
         }
 
@@ -38,17 +49,27 @@ public static class DkimReadiness
     {
         var rows = model.OpenDkim?.KeyTable ?? [];
         var signing = rows.Select(r => r.KeyPath).ToHashSet(StringComparer.Ordinal);
-        foreach (var finding in keys.Findings.Where(f => f.Problem == KeyProblem.Weak || !signing.Contains(f.KeyPath)))
+        foreach (var finding in keys.Findings.Where(f => f.Problem == KeyProblem.Weak || (f.Problem != KeyProblem.Unsafe && !signing.Contains(f.KeyPath))))
         {
             warnings.Add(finding.Diagnostic.FormatWithoutSeverity(options.PolicyName));
         }
 
         // Key paths are unique: the policy refuses two selectors that share a key file.
-        var unusable = keys.Findings.Where(f => f.Problem != KeyProblem.Weak).ToDictionary(f => f.KeyPath, StringComparer.Ordinal);
+        var unusable = keys.Findings.Where(f => f.Problem is KeyProblem.Missing or KeyProblem.Unreadable).ToDictionary(f => f.KeyPath, StringComparer.Ordinal);
+
+        // A key that others could change or read is never used, whatever its selector's state.
         var ok = true;
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var finding in keys.Findings.Where(f => f.Problem == KeyProblem.Unsafe))
+        {
+            errors.Add(finding.Diagnostic.FormatWithoutSeverity(options.PolicyName));
+            refused.Add(finding.KeyPath);
+            ok = false;
+        }
+
         var installed = InstalledKeyNames(root);
         DnsChecker? dns = null;
-        foreach (var row in rows)
+        foreach (var row in rows.Where(r => !refused.Contains(r.KeyPath)))
         {
             if (unusable.TryGetValue(row.KeyPath, out var problem))
             {

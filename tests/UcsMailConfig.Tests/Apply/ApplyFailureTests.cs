@@ -101,7 +101,7 @@ public sealed class ApplyFailureTests
         // Valid for the policy's syntax, unknown to Postfix: postconf warns "unused parameter".
         var result = host.Apply(host.WritePolicy("version: 1\npostfix:\n  parameters:\n    smtpd_no_such_parameter: yes\n"));
 
-        Assert.Equal(3, result.Exit);
+        Assert.Equal(5, result.Exit);
         Assert.Contains("fails its check before anything was changed", result.Err, StringComparison.Ordinal);
         Assert.Contains("unused parameter: smtpd_no_such_parameter=yes", result.Err, StringComparison.Ordinal);
         Assert.Equal(before, host.Snapshot());

@@ -65,7 +65,7 @@ public sealed class ApplyInterruptionTests
 
         var result = host.Apply(ApplySandbox.Example("single-domain"), "--lock-wait", "1");
 
-        Assert.Equal(3, result.Exit);
+        Assert.Equal(5, result.Exit);
         Assert.Contains("another ucs-mail-config apply holds", result.Err, StringComparison.Ordinal);
         Assert.Equal(before, host.Snapshot());
     }

@@ -20,18 +20,18 @@ public sealed class KeygenTests : IDisposable
         DkimKeyStore.PathUnder(_root.Path, $"/etc/opendkim/keys/{domain}/{selector}.private");
 
     [Fact]
-    public void Keygen_writes_a_0600_rsa_2048_pem_owned_by_opendkim_in_0750_folders()
+    public void Keygen_writes_an_opendkim_0600_rsa_2048_pem_in_root_owned_folders()
     {
         var result = CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "20261128", "--root", _root.Path);
 
         Assert.True(result.Exit == 0, result.ToString());
         var file = KeyFile();
-        Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(file));
-        var folderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
-        Assert.Equal(folderMode, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
-        Assert.Equal(folderMode, File.GetUnixFileMode(_root.Combine("etc", "opendkim", "keys")));
-        Assert.Equal("opendkim", Owner(file));
-        Assert.Equal("opendkim", Owner(Path.GetDirectoryName(file)!));
+        Assert.Equal(("opendkim:opendkim", "600"), OwnerAndMode(file));
+        Assert.Equal(("root:opendkim", "750"), OwnerAndMode(Path.GetDirectoryName(file)!));
+        Assert.Equal(("root:opendkim", "750"), OwnerAndMode(_root.Combine("etc", "opendkim", "keys")));
+        // The folder of root's KeyTable and SigningTable stays root's.
+        Assert.Equal(("root:root", "755"), OwnerAndMode(_root.Combine("etc", "opendkim")));
+        Assert.Equal(("root:root", "755"), OwnerAndMode(_root.Combine("etc")));
         Assert.Equal(["20261128.private"], Directory.GetFileSystemEntries(Path.GetDirectoryName(file)!).Select(Path.GetFileName));
 
         var pem = File.ReadAllText(file);
@@ -93,7 +93,7 @@ public sealed class KeygenTests : IDisposable
 
         Assert.True(result.Exit == 0, result.ToString());
         Assert.Contains("WARNING: a 1024-bit RSA key is weak", result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(1024, DkimPublicKey.FromPemFile(KeyFile(selector: "s1")).Bits);
+        Assert.Equal(1024, TestKeys.PublicKeyOf(KeyFile(selector: "s1")).Bits);
     }
 
     [Theory]
@@ -102,10 +102,10 @@ public sealed class KeygenTests : IDisposable
     public void Keygen_makes_larger_keys_on_request_at_the_given_path(int bits)
     {
         var result = CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "s1", "--bits", $"{bits}",
-            "--key", "/srv/keys/s1.pem", "--root", _root.Path);
+            "--key", "/srv/keys/s1.pem", "--key-folder", "/srv/keys", "--root", _root.Path);
 
         Assert.True(result.Exit == 0, result.ToString());
-        Assert.Equal(bits, DkimPublicKey.FromPemFile(_root.Combine("srv", "keys", "s1.pem")).Bits);
+        Assert.Equal(bits, TestKeys.PublicKeyOf(_root.Combine("srv", "keys", "s1.pem")).Bits);
         Assert.Contains("{key: /srv/keys/s1.pem, state: pending}", result.Stdout, StringComparison.Ordinal);
         Assert.Empty(result.Stderr);
     }
@@ -136,7 +136,7 @@ public sealed class KeygenTests : IDisposable
         Assert.Contains("# PLAIN FORM", result.Stdout, StringComparison.Ordinal);
         var plain = ZoneForm.PlainValues(result.Stdout).Single();
         Assert.Equal(plain, ZoneForm.JoinedValues(result.Stdout).Single());
-        Assert.Equal($"v=DKIM1; k=rsa; p={DkimPublicKey.FromPemFile(KeyFile(selector: "s1")).Base64}", plain);
+        Assert.Equal($"v=DKIM1; k=rsa; p={TestKeys.PublicKeyOf(KeyFile(selector: "s1")).Base64}", plain);
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class KeygenTests : IDisposable
         var created = DkimKeyStore.EnsureKeys(policy.Load(), policy.Root);
 
         Assert.Equal(["cur", "next"], created.Select(k => k.Selector));
-        Assert.All(created, k => Assert.Equal(2048, DkimPublicKey.FromPemFile(k.WrittenTo).Bits));
+        Assert.All(created, k => Assert.Equal(2048, TestKeys.PublicKeyOf(k.WrittenTo).Bits));
         Assert.All(created, k => Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(k.WrittenTo)));
         Assert.False(File.Exists(policy["/etc/opendkim/keys/example.com/old.private"]));
         Assert.Equal("existing\n", File.ReadAllText(kept));
@@ -174,7 +174,7 @@ public sealed class KeygenTests : IDisposable
         var file = _root.Combine("public.pem");
         File.WriteAllText(file, rsa.ExportSubjectPublicKeyInfoPem());
 
-        var error = Assert.Throws<DkimKeyException>(() => DkimPublicKey.FromPemFile(file));
+        var error = Assert.Throws<DkimKeyException>(() => TestKeys.PublicKeyOf(file));
 
         Assert.Contains("holds no unencrypted private key", error.Message, StringComparison.Ordinal);
     }
@@ -186,14 +186,14 @@ public sealed class KeygenTests : IDisposable
         var file = _root.Combine("ed25519.pem");
         File.WriteAllText(file, "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIKR7OH8HoFJiZF88lso+GLXZBrVqXvtHumePi77wiafX\n-----END PRIVATE KEY-----\n");
 
-        var error = Assert.Throws<DkimKeyException>(() => DkimPublicKey.FromPemFile(file));
+        var error = Assert.Throws<DkimKeyException>(() => TestKeys.PublicKeyOf(file));
 
         Assert.Contains("holds no RSA private key (Ed25519 and other key types are not supported, see docs/dkim.md)", error.Message, StringComparison.Ordinal);
     }
 
-    private static string Owner(string path)
+    private static (string Owner, string Mode) OwnerAndMode(string path)
     {
-        var result = ExternalProgram.Run("stat", ["-c", "%U", path]);
-        return result.StdOut.Trim();
+        var fields = ExternalProgram.Run("stat", ["-c", "%U:%G %a", path]).StdOut.Trim().Split(' ');
+        return (fields[0], fields[1]);
     }
 }

@@ -45,7 +45,7 @@ public sealed class PrivateKeyNeverPrintedTests
 
             // The PKCS#1 body also holds the public modulus, and its base64 lines up with the
             // published p= value, so a few lines are rightly public; every other line is secret.
-            var publicKey = UcsMailConfig.Dkim.DkimPublicKey.FromPemFile(keyFile).Base64;
+            var publicKey = TestKeys.PublicKeyOf(keyFile).Base64;
             var secret = body.Where(line => !publicKey.Contains(line, StringComparison.Ordinal)).ToList();
             Assert.True(secret.Count >= body.Count - 6, $"only {secret.Count} of {body.Count} lines are private");
             Assert.All(secret, line => Assert.DoesNotContain(line, joined, StringComparison.Ordinal));

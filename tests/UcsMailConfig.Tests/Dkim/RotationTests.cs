@@ -31,11 +31,11 @@ public sealed class RotationTests
 
         Assert.True(result.Exit == 0, result.ToString());
         var key = policy["/etc/opendkim/keys/example.com/20261128.private"];
-        Assert.Equal(2048, DkimPublicKey.FromPemFile(key).Bits);
+        Assert.Equal(2048, TestKeys.PublicKeyOf(key).Bits);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
         Assert.Contains("        \"20261128\": {state: pending}\n", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("set \"20261128\" to state: active and \"s1\" to state: retired", result.Stdout, StringComparison.Ordinal);
-        Assert.Equal($"v=DKIM1; k=rsa; p={DkimPublicKey.FromPemFile(key).Base64}", ZoneForm.PlainValues(result.Stdout).Single());
+        Assert.Equal($"v=DKIM1; k=rsa; p={TestKeys.PublicKeyOf(key).Base64}", ZoneForm.PlainValues(result.Stdout).Single());
         Assert.Equal(ZoneForm.PlainValues(result.Stdout), ZoneForm.JoinedValues(result.Stdout));
     }
 

@@ -1042,6 +1042,132 @@ public sealed partial class BadPolicyTests : IDisposable
             "10:19 UMC053"
         },
         {
+            // diff and apply --check would print the private key, apply would overwrite it with the template.
+            "key-path-is-a-rendered-template",
+            """
+            version: 1
+            domains:
+              example.com:
+                dkim:
+                  selectors:
+                    s1: {key: /etc/univention/templates/files/etc/opendkim/KeyTable}
+            """,
+            "6:19 UMC064"
+        },
+        {
+            "key-path-is-roots-authorized-keys",
+            """
+            version: 1
+            domains:
+              example.com:
+                dkim:
+                  selectors:
+                    s1: {key: /root/.ssh/authorized_keys}
+            """,
+            "6:19 UMC064"
+        },
+        {
+            "key-path-outside-a-custom-key-folder",
+            """
+            version: 1
+            dkim:
+              key_folder: /srv/dkim
+            domains:
+              example.com:
+                dkim:
+                  selectors:
+                    s1: {}
+                    s2: {key: /srv/dkim-other/s2.private}
+                    s3: {key: /srv/dkim/example.com/s3.private}
+            """,
+            "9:19 UMC064"
+        },
+        {
+            // Reported once, at the folder: the key below it is not judged against a folder that cannot be used.
+            "key-folder-holds-rendered-templates",
+            """
+            version: 1
+            dkim:
+              key_folder: /etc/univention/templates/files/etc/opendkim
+            domains:
+              example.com:
+                dkim:
+                  selectors:
+                    s1: {key: /etc/univention/templates/files/etc/opendkim/KeyTable}
+            """,
+            "3:15 UMC063"
+        },
+        {
+            // OpenDKIM's own tables live there, root's, 0755.
+            "key-folder-is-etc-opendkim",
+            """
+            version: 1
+            dkim:
+              key_folder: /etc/opendkim
+            domains:
+              example.com:
+                dkim:
+                  selectors:
+                    s1: {}
+            """,
+            "3:15 UMC063"
+        },
+        {
+            "key-folder-below-root",
+            """
+            version: 1
+            dkim:
+              key_folder: /root/.ssh
+            domains:
+              example.com:
+                dkim:
+                  selectors:
+                    s1: {}
+            """,
+            "3:15 UMC063"
+        },
+        {
+            "key-folder-dot-dot",
+            """
+            version: 1
+            dkim:
+              key_folder: /etc/opendkim/keys/../../cron.d
+            domains:
+              example.com:
+                dkim:
+                  selectors:
+                    s1: {}
+            """,
+            "3:15 UMC028"
+        },
+        {
+            // Postfix expands $queue_directory in smtpd_milters; OpenDKIM listens on the literal path.
+            "dkim-socket-with-dollar",
+            """
+            version: 1
+            dkim:
+              socket: /var/spool/postfix/$queue_directory/opendkim.sock
+            domains:
+              example.com:
+                dkim:
+                  selectors:
+                    s1: {}
+            """,
+            "3:11 UMC036"
+        },
+        {
+            "milter-socket-with-dollar",
+            """
+            version: 1
+            postfix:
+              milters:
+                chain:
+                  - name: rspamd
+                    socket: unix:/var/spool/postfix/${x}/milter.sock
+            """,
+            "6:17 UMC036"
+        },
+        {
             "milter-applies-nowhere",
             """
             version: 1
@@ -1531,9 +1657,9 @@ public sealed partial class BadPolicyTests : IDisposable
     {
         var warningCodes = new HashSet<string> { "UMC049", "UMC052", "UMC069", "UMC055", "UMC056", "UMC058", "UMC072", "UMC073", "UMC074" };
 
-        // UMC012 needs a 32 MiB file, UMC061 and UMC062 need key files (only dns and dns check
-        // read them): each has its own test.
-        var notInTable = new HashSet<string> { "UMC012", "UMC061", "UMC062" };
+        // UMC012 needs a 32 MiB file, UMC061, UMC062 and UMC065 need key files (only dns, dns check
+        // and apply read them): each has its own test.
+        var notInTable = new HashSet<string> { "UMC012", "UMC061", "UMC062", "UMC065" };
         var allCodes = typeof(DiagnosticCode).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticCode))
             .Select(f => ((DiagnosticCode)f.GetValue(null)!).Id)
@@ -1550,14 +1676,30 @@ public sealed partial class BadPolicyTests : IDisposable
     [Fact]
     public void MissingKeyFile_IsAnErrorAtTheSelector_WhereKeysAreRead()
     {
-        var path = WritePolicy("no-key.yaml", "version: 1\ndomains:\n  example.com:\n    dkim:\n      selectors:\n        s1: {}\n        \"20261128\": {key: /srv/k.pem}\n"u8.ToArray());
+        var path = WritePolicy("no-key.yaml", "version: 1\ndomains:\n  example.com:\n    dkim:\n      selectors:\n        s1: {}\n        \"20261128\": {key: /etc/opendkim/keys/k.pem}\n"u8.ToArray());
 
         var (exit, stdout, stderr) = Run("dns", path, "--root", _root);
 
         Assert.Equal(1, exit);
         Assert.Equal("", stdout);
         Assert.Equal(["6:9: error UMC062: ", "7:9: error UMC062: "], ErrorPrefixes(stderr, path));
-        Assert.Contains("--selector 20261128 --key /srv/k.pem --root", stderr, StringComparison.Ordinal);
+        Assert.Contains("--selector 20261128 --key /etc/opendkim/keys/k.pem --root", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnsafeKeyFile_IsAnErrorAtTheSelector_WithTheRepair()
+    {
+        var path = WritePolicy("unsafe-key.yaml", "version: 1\ndomains:\n  example.com:\n    dkim:\n      selectors:\n        s1: {}\n"u8.ToArray());
+        Assert.Equal(0, Run("dkim", "keygen", "--domain", "example.com", "--selector", "s1", "--root", _root).Exit);
+        var key = Path.Combine(_root, "etc/opendkim/keys/example.com/s1.private");
+        File.SetUnixFileMode(key, (UnixFileMode)0b110_100_000);
+
+        var (exit, stdout, stderr) = Run("dns", path, "--root", _root);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal(["6:9: error UMC065: "], ErrorPrefixes(stderr, path));
+        Assert.Contains($"has mode 0640, so others could read or change it; nothing was changed; repair it with: chown opendkim:opendkim {key} && chmod 0600 {key}", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

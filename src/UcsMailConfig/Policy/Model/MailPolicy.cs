@@ -35,7 +35,11 @@ public sealed record DkimPolicy(
     ImmutableArray<HostPattern> TrustedHosts,
     ImmutableArray<HostPattern>? InternalHosts,
     ImmutableArray<string> OversignHeaders,
-    ImmutableArray<SigningRule> Signing);
+    ImmutableArray<SigningRule> Signing)
+{
+    /// <summary>The folder every selector's key lies below (<c>dkim.key_folder</c>).</summary>
+    public string KeyFolder { get; init; } = Values.KeyFolder.Default;
+}
 
 public sealed record SigningRule(SenderPattern From, DomainName Domain, string Selector);
 

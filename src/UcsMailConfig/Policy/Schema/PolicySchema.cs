@@ -81,6 +81,7 @@ public static class PolicySchema
             new("socket", Formatted("Where OpenDKIM listens, written once and translated for Postfix and OpenDKIM: HOST:PORT or a UNIX socket path inside /var/spool/postfix.", ValueFormats.Socket), Default: "localhost:8891"),
             new("canonicalization", Choice("header/body canonicalization; relaxed/relaxed survives the re-folding and re-encoding that mail systems do.", [.. Canonicalizations]), Default: "relaxed/relaxed"),
             new("mode", Choice("sign outgoing mail, verify incoming mail, or both.", [.. DkimModes]), Default: "sign"),
+            new("key_folder", Formatted("The folder every selector's private key lies below (root:opendkim 0750). Not a system folder, and not one holding files the tool renders.", ValueFormats.AbsolutePath), Default: "/etc/opendkim/keys"),
             new("trusted_hosts", new ListShape("Clients whose mail is signed and never verified (OpenDKIM ExternalIgnoreList and, unless internal_hosts is set, InternalHosts).",
                 Formatted("an IP address, network or host name", ValueFormats.Host)), Default: "[127.0.0.1, ::1]"),
             new("internal_hosts", new ListShape("Clients whose mail is signed (OpenDKIM InternalHosts), if different from trusted_hosts.",
@@ -93,7 +94,7 @@ public static class PolicySchema
     private static readonly ObjectShape Selector = new(
         "One DKIM key of a domain.",
         [
-            new("key", Formatted("The private key file (PEM).", ValueFormats.AbsolutePath), Default: "/etc/opendkim/keys/DOMAIN/SELECTOR.private"),
+            new("key", Formatted("The private key file (PEM), below dkim.key_folder.", ValueFormats.AbsolutePath), Default: "KEY_FOLDER/DOMAIN/SELECTOR.private"),
             new("state", Choice("pending: published in DNS, not signing yet; active: signing; retired: still published, no longer signing.", [.. SelectorStates]), Default: "active"),
         ]);
 

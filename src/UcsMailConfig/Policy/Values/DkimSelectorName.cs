@@ -9,7 +9,7 @@ public static class DkimSelectorName
     public const string Expectation = "one or more DNS labels of letters, digits and '-' (1-63 characters each), e.g. 20261128 or mail-2026";
 
     /// <summary>Where a selector's private key lives unless the policy names another file.</summary>
-    public static string DefaultKeyPath(DomainName domain, string selector) => $"/etc/opendkim/keys/{domain}/{selector}.private";
+    public static string DefaultKeyPath(string keyFolder, DomainName domain, string selector) => $"{keyFolder}/{domain}/{selector}.private";
 
     public static bool IsValid(string text)
     {
