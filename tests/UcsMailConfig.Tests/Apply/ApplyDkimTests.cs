@@ -47,7 +47,7 @@ public sealed class ApplyDkimTests
             var before = host.Snapshot();
             var refused = host.Cli(["apply", policy, .. Strict(host, "--dns-server", empty.Address)]);
 
-            Assert.Equal(3, refused.Exit);
+            Assert.Equal(5, refused.Exit);
             Assert.Contains("shows no record 20261128._domainkey.example.com with its key", refused.Err, StringComparison.Ordinal);
             Assert.Equal(before, host.Snapshot());
         }
@@ -72,7 +72,7 @@ public sealed class ApplyDkimTests
 
         var refused = host.Cli(["apply", policy, .. Strict(host, "--dns-server", wrongKey.Address)]);
 
-        Assert.Equal(3, refused.Exit);
+        Assert.Equal(5, refused.Exit);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class ApplyDkimTests
 
         var refused = host.Cli(["apply", policy, .. Strict(host, "--dns-server", $"127.0.0.1:{port}")]);
 
-        Assert.Equal(3, refused.Exit);
+        Assert.Equal(5, refused.Exit);
         Assert.True(listener.Available > 0, "the DNS question never reached the listener, so the test above proves nothing");
     }
 
@@ -113,7 +113,7 @@ public sealed class ApplyDkimTests
 
         var refused = host.Cli(["apply", policy, .. host.HostArguments().Where(a => a != "--generate-keys")]);
 
-        Assert.Equal(3, refused.Exit);
+        Assert.Equal(5, refused.Exit);
         Assert.Contains("is active but its key file /etc/opendkim/keys/example.com/20261128.private does not exist", refused.Err, StringComparison.Ordinal);
         Assert.DoesNotContain("UMC062", refused.Out + refused.Err, StringComparison.Ordinal);
         Assert.Equal(before, host.Snapshot());
@@ -137,7 +137,7 @@ public sealed class ApplyDkimTests
 
         foreach (var refused in new[] { overridden, strict })
         {
-            Assert.Equal(3, refused.Exit);
+            Assert.Equal(5, refused.Exit);
             Assert.Contains("selector 20261128 of example.com is active but OpenDKIM could not sign with its key: the key file", refused.Err, StringComparison.Ordinal);
             Assert.Contains("holds no unencrypted private key in PEM form", refused.Err, StringComparison.Ordinal);
             Assert.DoesNotContain("UMC062", refused.Out + refused.Err, StringComparison.Ordinal);

@@ -80,7 +80,7 @@ public sealed class ApplyTlsSmimeTests
 
         var result = host.Apply(Example, "--postmap", postmap, "--dpkg-query", dpkg);
 
-        Assert.True(result.Exit == 3, $"{result.Out}\n{result.Err}");
+        Assert.True(result.Exit == 5, $"{result.Out}\n{result.Err}");
         Assert.Contains("injected table error", result.Err, StringComparison.Ordinal);
         Assert.Contains("nothing was changed", result.Out, StringComparison.Ordinal);
         Assert.Equal(before, host.Snapshot());
