@@ -49,7 +49,11 @@ changes pending
 apply failed and was rolled back
 .TP
 .B 4
-apply failed and the rollback failed too
+apply failed and the rollback failed too; the host is not as it was (the errors say what)
+.TP
+.B 5
+refused before anything changed: lock held past \-\-lock\-wait, a program missing, a key or DNS
+precondition, a change the real tools reject (diff and apply \-\-check predict it)
 .SH FILES
 .TP
 .I /usr/share/ucs\-mail\-config/mail\-policy.schema.json

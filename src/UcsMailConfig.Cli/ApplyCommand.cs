@@ -1,109 +1,101 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Net;
-using UcsMailConfig.Dns;
 using UcsMailConfig.Ucs;
 
 namespace UcsMailConfig.Cli;
 
 /// <summary>
 /// <c>apply POLICY</c>: make the host match the policy, verified by the real tools, or leave it
-/// as it was. <c>--check</c> only plans; <c>--json</c> reports for config management.
+/// as it was. <c>--check</c> only plans; <c>--json</c> reports for config management. SIGINT
+/// and SIGTERM do not kill an apply: it finishes its current step, then rolls back, or completes
+/// when only reloads are left, and says which.
 /// </summary>
 internal static class ApplyCommand
 {
+    public const string ExitCodeHelp = "Exit 0 applied or unchanged, 1 invalid input, 2 changes pending (--check), 3 failed and rolled back, 4 the rollback failed too, 5 refused before anything changed (lock held, a program missing, a key or DNS precondition).";
+
     public static Command Create(Terminal terminal)
     {
         var (stdout, stderr) = (terminal.Out, terminal.Error);
         var policy = PolicyInput.CreateArgument();
-        var host = new HostOptions();
-        var check = new Option<bool>("--check") { Description = "Only plan: exit 2 if changes are pending, 0 if not; change nothing" };
-        var json = new Option<bool>("--json") { Description = "Print a JSON report on stdout (changed, files, variables, commands, errors)" };
-        var lockWait = new Option<int>("--lock-wait") { Description = "Seconds to wait for another apply on the same host to finish", DefaultValueFactory = _ => 60 };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds each external program may run", DefaultValueFactory = _ => 120 };
-        var generateKeys = new Option<bool>("--generate-keys") { Description = "Create the DKIM keys that pending and active selectors name but that do not exist yet (never over an existing key)" };
-        var dnsServer = new Option<string?>("--dns-server") { Description = "IP[:PORT] of the DNS server asked whether a newly active selector's record is published (default: the system's resolvers)" };
-        var activateWithoutDns = new Option<bool>("--activate-without-dns") { Description = "Let a selector start signing although DNS does not show its record yet (receivers will fail its signatures)" };
-        var command = new Command("apply", "Apply a policy: check it with the real tools, write the UCR templates, ucr register/set/commit, verify, reload - or roll everything back.")
+        var planOptions = new PlanOptions();
+        var check = new Option<bool>("--check") { Description = "Only plan: exit 2 if changes are pending, 0 if not, 5 if apply would refuse; change nothing" };
+        var json = new Option<bool>("--json") { Description = "Print a JSON report on stdout (changed, files, variables, commands, errors, warnings)" };
+        var command = new Command("apply", "Apply a policy: check it with the real tools, write the UCR templates, ucr register/set/commit, verify, reload - or roll everything back. " + ExitCodeHelp)
         {
-            policy, check, json, lockWait, timeout, generateKeys, dnsServer, activateWithoutDns,
+            policy, check, json,
         };
-        host.AddTo(command, withTools: true);
+        planOptions.AddTo(command);
         command.SetAction(parse =>
         {
             var path = parse.GetRequiredValue(policy);
             var asJson = parse.GetValue(json);
             var diagnostics = new StringWriter();
-            if (PolicyInput.Load(path, terminal, asJson ? diagnostics : null) is not { } loaded)
+            var loaded = PolicyInput.Load(path, terminal, diagnostics);
+            stderr.Write(diagnostics);
+            if (loaded is null)
             {
                 if (asJson)
                 {
                     stdout.WriteLine(ApplyJson.Invalid(diagnostics.ToString()));
-                    stderr.Write(diagnostics);
                 }
 
                 return ExitCodes.InvalidInput;
             }
 
-            var root = Path.GetFullPath(parse.GetRequiredValue(host.Root));
-            IPEndPoint? server = null;
-            if (parse.GetValue(dnsServer) is { } serverText && !DnsServerAddress.TryParse(serverText, out server))
+            if (planOptions.Build(parse, loaded, parse.GetValue(check), stderr) is not { } options)
             {
-                stderr.WriteLine($"error: --dns-server {serverText} is not IP[:PORT]");
                 return ExitCodes.InvalidInput;
             }
 
-            var options = new ApplyOptions(root, host.Tools(parse), parse.GetValue(check),
-                TimeSpan.FromSeconds(parse.GetValue(lockWait)), TimeSpan.FromSeconds(parse.GetValue(timeout)))
-            {
-                CrashAfterWrites = int.TryParse(Environment.GetEnvironmentVariable("UCSMAIL_TEST_CRASH_AFTER_WRITES"), out var n) ? n : null,
-                PolicyName = loaded.Name,
-                GenerateKeys = parse.GetValue(generateKeys),
-                DnsServer = server,
-                ActivateWithoutDns = parse.GetValue(activateWithoutDns),
-            };
-
-            ApplyReport report;
-            try
-            {
-                report = Applier.Apply(loaded.Policy, options);
-            }
-            catch (TimeoutException e)
-            {
-                report = new ApplyReport(ApplyOutcome.Refused, null, [], [e.Message], [], false, TimeSpan.Zero);
-            }
-
+            using var interrupt = new CancellationTokenSource();
+            using var sigint = options.CheckOnly ? null : PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = options.CheckOnly ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            var report = Run(loaded, options with { Interrupt = interrupt.Token });
             if (!options.CheckOnly && report.Outcome != ApplyOutcome.Unchanged)
             {
-                AuditLog.Append(root, path == PolicyInput.StandardInput ? loaded.Name : Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(loaded.Content)), report, DateTimeOffset.UtcNow);
+                AuditLog.Append(options.Root, path == PolicyInput.StandardInput ? loaded.Name : Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(loaded.Content)), report, DateTimeOffset.UtcNow);
             }
 
             var exitCode = ExitCodeOf(report.Outcome);
             if (asJson)
             {
-                stdout.WriteLine(ApplyJson.Report(report, exitCode));
+                stdout.WriteLine(ApplyJson.Report(report with { Warnings = [.. loaded.Warnings.Select(w => w.FormatWithoutSeverity(loaded.Name)), .. report.Warnings] }, exitCode));
             }
             else
             {
                 WriteHuman(report, stdout);
             }
 
-            foreach (var warning in report.Warnings)
-            {
-                stderr.WriteLine($"warning: {warning}");
-            }
-
-            foreach (var error in report.Errors)
-            {
-                stderr.WriteLine($"error: {error}");
-            }
-
+            WriteProblems(report, stderr);
             return exitCode;
+
+            // Every signal, the second too, only asks the apply to stop; the rollback is never cut short.
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stderr.WriteLine($"{context.Signal} received: the current step ends, then everything is put back (or, when only reloads are left, the apply completes)");
+                interrupt.Cancel();
+            }
         });
         return command;
     }
 
-    private static int ExitCodeOf(ApplyOutcome outcome) => outcome switch
+    /// <summary>Runs the apply (or its check mode); a lock held too long is a refusal.</summary>
+    public static ApplyReport Run(LoadedPolicy policy, ApplyOptions options)
+    {
+        try
+        {
+            return Applier.Apply(policy.Policy, options);
+        }
+        catch (TimeoutException e)
+        {
+            return new ApplyReport(ApplyOutcome.Refused, null, [], [e.Message], [], false, TimeSpan.Zero);
+        }
+    }
+
+    public static int ExitCodeOf(ApplyOutcome outcome) => outcome switch
     {
         ApplyOutcome.Unchanged or ApplyOutcome.Applied => ExitCodes.Success,
         ApplyOutcome.Pending => ExitCodes.ChangesPending,
@@ -111,6 +103,20 @@ internal static class ApplyCommand
         ApplyOutcome.RolledBack => ExitCodes.RolledBack,
         _ => ExitCodes.RollbackFailed,
     };
+
+    /// <summary>The report's warnings and errors on stderr, one "warning:"/"error:" line each.</summary>
+    public static void WriteProblems(ApplyReport report, TextWriter stderr)
+    {
+        foreach (var warning in report.Warnings)
+        {
+            stderr.WriteLine($"warning: {warning}");
+        }
+
+        foreach (var error in report.Errors)
+        {
+            stderr.WriteLine($"error: {error}");
+        }
+    }
 
     private static void WriteHuman(ApplyReport report, TextWriter stdout)
     {
@@ -134,7 +140,7 @@ internal static class ApplyCommand
             ApplyOutcome.Unchanged => "unchanged: the host already matches the policy",
             ApplyOutcome.Pending => "changes pending (check mode: nothing was changed)",
             ApplyOutcome.Applied => $"applied: {report.Plan!.Files.Length} file(s), {report.Plan.Variables.Length} UCR variable(s) changed and verified",
-            ApplyOutcome.Refused => "failed: nothing was changed",
+            ApplyOutcome.Refused => "refused: nothing was changed",
             ApplyOutcome.RolledBack => "failed and rolled back: the previous configuration is in place",
             _ => "FAILED and the rollback failed too: see the errors for what is where",
         });

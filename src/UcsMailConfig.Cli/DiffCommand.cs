@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using UcsMailConfig.Dkim;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Ucs;
 
@@ -8,7 +7,9 @@ namespace UcsMailConfig.Cli;
 
 /// <summary>
 /// <c>diff POLICY</c>: what an apply would change on the host, as a unified diff per file and
-/// the UCR variables it would set or unset. Reads only. Exit 0: nothing would change; 2: it would.
+/// the UCR variables it would set or unset. It is apply's check mode (the same planning and
+/// the same refusals, with the same messages and exit codes), printed for a person.
+/// Exit 0: nothing would change; 2: it would; 5: apply would refuse.
 /// </summary>
 internal static class DiffCommand
 {
@@ -16,22 +17,30 @@ internal static class DiffCommand
     {
         var (stdout, stderr) = (terminal.Out, terminal.Error);
         var policy = PolicyInput.CreateArgument();
-        var host = new HostOptions();
-        var command = new Command("diff", "Show what 'apply' would change on the host: a unified diff per file and the UCR variables. Exit 0 when nothing would change, 2 when something would.") { policy };
-        host.AddTo(command, withTools: false);
+        var planOptions = new PlanOptions();
+        var command = new Command("diff", "Show what 'apply' would change on the host: a unified diff per file and the UCR variables; the same check as 'apply --check'. Exit 0 when nothing would change, 1 invalid input, 2 when something would change, 5 when apply would refuse (lock held, a program missing, a key or DNS precondition).") { policy };
+        planOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            if (PolicyInput.Load(parse.GetRequiredValue(policy), terminal) is not { } loaded)
+            if (PolicyInput.Load(parse.GetRequiredValue(policy), terminal) is not { } loaded
+                || planOptions.Build(parse, loaded, checkOnly: true, stderr) is not { } options)
             {
                 return ExitCodes.InvalidInput;
             }
 
-            // The same keys apply reads, so that diff shows what apply would do; none is created here.
-            var root = Path.GetFullPath(parse.GetRequiredValue(host.Root));
-            var renderModel = RenderModelDeriver.Derive(loaded.Policy, DkimKeyStore.ReadPublicKeys(loaded.Policy, root).Keys);
-            var plan = Planner.Plan(TreeRenderer.Render(renderModel), renderModel, root);
-            stdout.Write(Describe(plan));
-            return plan.HasChanges ? ExitCodes.ChangesPending : ExitCodes.Success;
+            var report = ApplyCommand.Run(loaded, options);
+            if (report.Plan is { } plan)
+            {
+                stdout.Write(Describe(plan));
+            }
+
+            foreach (var note in report.Notes)
+            {
+                stdout.WriteLine($"note: {note}");
+            }
+
+            ApplyCommand.WriteProblems(report, stderr);
+            return ApplyCommand.ExitCodeOf(report.Outcome);
         });
         return command;
     }

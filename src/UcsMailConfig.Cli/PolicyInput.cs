@@ -49,7 +49,10 @@ internal static class PolicyInput
             errors.WriteLine($"{name}: {count} error(s); nothing was written");
         }
 
-        return result.Policy is null ? null : new LoadedPolicy(result.Policy, name, content);
+        return result.Policy is null ? null : new LoadedPolicy(result.Policy, name, content)
+        {
+            Warnings = [.. result.Diagnostics.Where(d => d.Severity == Severity.Warning)],
+        };
     }
 
     // Reads to the end, not to the length the file claims: a FIFO (validate <(cat p.yaml)) or a
@@ -92,4 +95,8 @@ internal static class PolicyInput
 }
 
 /// <summary>A valid policy, the name messages give it, and the exact bytes it was read from.</summary>
-internal sealed record LoadedPolicy(MailPolicy Policy, string Name, byte[] Content);
+internal sealed record LoadedPolicy(MailPolicy Policy, string Name, byte[] Content)
+{
+    /// <summary>The warnings the policy drew (already printed by <see cref="PolicyInput.Load"/>).</summary>
+    public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
+}

@@ -12,7 +12,10 @@ namespace UcsMailConfig.Ucs;
 /// copy; journal (backups and intent); write our files atomically; <c>ucr register</c>/<c>update</c>,
 /// <c>ucr set</c>/<c>unset</c>, <c>ucr commit</c> of exactly the changed targets; <c>postmap</c>
 /// the changed tables; check the live result; reload what changed; record the new state. Any
-/// failure after the journal puts every file, compiled table and variable back.
+/// failure after the journal puts every file, compiled table and variable back. Every program
+/// it runs is checked first, before the lock. An interruption (<see cref="ApplyOptions.Interrupt"/>)
+/// takes effect between two steps: before the point of no return (every <c>ucr commit</c> done
+/// and the live check passed) everything is put back; after it, the apply completes.
 /// </summary>
 public static class Applier
 {
@@ -33,6 +36,12 @@ public static class Applier
         var notes = new List<string>();
         ApplyReport Report(ApplyOutcome outcome, ApplyPlan? plan, bool recovered) =>
             new(outcome, plan, runner.Records, errors, notes, recovered, clock.Elapsed) { Warnings = warnings };
+
+        if (RequiredPrograms.Missing(policy, options.Tools) is { Count: > 0 } missing)
+        {
+            errors.AddRange(missing);
+            return Report(ApplyOutcome.Refused, null, recovered: false);
+        }
 
         using var applyLock = ApplyLock.Acquire(root, options.LockWait);
 
@@ -75,15 +84,22 @@ public static class Applier
             SmimePluginCheck.Run(options.Tools, runner, warnings, notes);
         }
 
+        if (StagingCheck.Run(tree, model, root, options.Tools, runner) is { } staged)
+        {
+            errors.Add($"the new configuration fails its check before anything was changed: {staged.CommandLine} exited {staged.ExitCode}\n{staged.Output}");
+            return Report(ApplyOutcome.Refused, plan, recovered);
+        }
+
+        // The staging check changes nothing on the host, so check mode predicts its refusal too.
         if (options.CheckOnly)
         {
             return Report(ApplyOutcome.Pending, plan, recovered);
         }
 
-        if (StagingCheck.Run(tree, model, root, options.Tools, runner) is { } staged)
+        if (options.Interrupt.IsCancellationRequested)
         {
-            errors.Add($"the new configuration fails its check before anything was changed: {staged.CommandLine} exited {staged.ExitCode}\n{staged.Output}");
-            return Report(ApplyOutcome.Refused, plan, recovered);
+            errors.Add("interrupted by a signal before anything was changed");
+            return Report(ApplyOutcome.RolledBack, plan, recovered);
         }
 
         ApplyJournal journal;
@@ -97,23 +113,34 @@ public static class Applier
             return Report(ApplyOutcome.Refused, plan, recovered);
         }
 
-        var servicesTouched = false;
         try
         {
-            WriteFiles(plan, root, options.CrashAfterWrites);
-            var failed = Ucr(plan, options.Tools.Ucr, runner)
-                ?? Postmap.Run(plan.PostmapTargets, root, Path.Combine(root, "etc/postfix"), options.Tools, runner)
-                ?? LiveCheck.Run(plan, root, options.Tools, runner);
-            if (failed is null)
+            foreach (var step in Steps(plan, root, options.Tools, runner))
             {
-                servicesTouched = true;
-                failed = ServiceControl.Apply(plan, root, options.Tools, runner, notes);
+                if (options.Interrupt.IsCancellationRequested)
+                {
+                    errors.Add("interrupted by a signal; the current step was finished, then everything was put back");
+                    return RollBack(journal, plan, reload: false);
+                }
+
+                if (step() is { } failed)
+                {
+                    errors.Add($"{failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
+                    return RollBack(journal, plan, reload: false);
+                }
             }
 
-            if (failed is not null)
+            // The point of no return: the new configuration is live and checked; only reloads are
+            // left, so an interruption from here on lets the apply complete.
+            if (ServiceControl.Apply(plan, root, options.Tools, runner, notes) is { } reloadFailed)
             {
-                errors.Add($"{failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
-                return RollBack(journal, plan, servicesTouched);
+                errors.Add($"{reloadFailed.CommandLine} exited {reloadFailed.ExitCode}\n{reloadFailed.Output}");
+                return RollBack(journal, plan, reload: true);
+            }
+
+            if (options.Interrupt.IsCancellationRequested)
+            {
+                notes.Add("interrupted by a signal after the new configuration was in place and checked; the apply was completed");
             }
 
             AtomicFile.Write(Path.Combine(root, ApplyState.RelativePath), plan.NewState.ToJson(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -123,7 +150,7 @@ public static class Applier
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             errors.Add($"writing failed: {e.Message}");
-            return RollBack(journal, plan, servicesTouched);
+            return RollBack(journal, plan, reload: false);
         }
 
         ApplyReport RollBack(ApplyJournal journal, ApplyPlan plan, bool reload)
@@ -145,47 +172,48 @@ public static class Applier
         }
     }
 
-    private static void WriteFiles(ApplyPlan plan, string root, int? crashAfterWrites)
+    /// <summary>
+    /// The changing steps up to the point of no return, one at a time so that an interruption
+    /// takes effect between two of them: each file write, each <c>ucr</c> call, each
+    /// <c>postmap</c>, the live check. A step returns the command that failed, or null.
+    /// </summary>
+    private static IEnumerable<Func<CommandRecord?>> Steps(ApplyPlan plan, string root, ToolPaths tools, CommandRunner runner)
     {
-        var writes = 0;
         foreach (var change in plan.Files)
         {
             var path = Path.Combine(root, change.Path);
-            if (change.Action == FileAction.Remove)
-            {
-                AtomicFile.Delete(path);
-            }
-            else
-            {
-                AtomicFile.Write(path, change.NewContent, change.Mode);
-            }
-
-            if (++writes == crashAfterWrites)
-            {
-                Process.GetCurrentProcess().Kill();
-            }
+            yield return change.Action == FileAction.Remove
+                ? () => { AtomicFile.Delete(path); return null; }
+                : () => { AtomicFile.Write(path, change.NewContent, change.Mode); return null; };
         }
-    }
 
-    private static CommandRecord? Ucr(ApplyPlan plan, string ucr, CommandRunner runner)
-    {
-        var steps = new List<string[]>();
         if (plan.Registration == RegistrationChange.Register)
         {
-            steps.Add(["register", "ucs-mail-config"]);
+            yield return Ucr(["register", "ucs-mail-config"]);
         }
         else if (plan.Registration == RegistrationChange.Update)
         {
-            steps.Add(["update"]);
+            yield return Ucr(["update"]);
         }
 
-        steps.AddRange(SetAndUnset(plan.Variables.Select(v => (v.Name, v.NewValue))));
+        foreach (var step in SetAndUnset(plan.Variables.Select(v => (v.Name, v.NewValue))))
+        {
+            yield return Ucr(step);
+        }
+
         if (plan.CommitTargets.Length > 0)
         {
-            steps.Add(["commit", .. plan.CommitTargets]);
+            yield return Ucr(["commit", .. plan.CommitTargets]);
         }
 
-        return steps.Select(step => runner.Run(ucr, step)).FirstOrDefault(r => !r.Succeeded);
+        foreach (var table in plan.PostmapTargets)
+        {
+            yield return () => Postmap.Run([table], root, Path.Combine(root, "etc/postfix"), tools, runner);
+        }
+
+        yield return () => LiveCheck.Run(plan, root, tools, runner);
+
+        Func<CommandRecord?> Ucr(string[] arguments) => () => runner.Run(tools.Ucr, arguments) is { Succeeded: false } failed ? failed : null;
     }
 
     /// <summary>One <c>ucr set</c> for the values, one <c>ucr unset</c> for the nulls; none when empty.</summary>
@@ -206,38 +234,47 @@ public static class Applier
     /// <summary>
     /// Puts the journal's files and variables back: files first (so UCR regenerates from the
     /// old templates), then UCR's registration and variables, then the files once more, since
-    /// <c>ucr set</c> regenerates targets and the backups are the exact old bytes.
+    /// <c>ucr set</c> regenerates targets and the backups are the exact old bytes. Continues past
+    /// whatever fails, then says precisely which files and variables are not as they were; the
+    /// journal stays for the next apply unless everything is back.
     /// </summary>
     private static bool Restore(ApplyJournal journal, string root, ToolPaths tools, CommandRunner runner, List<string> errors)
     {
-        try
+        journal.RestoreFiles();
+        // A failed 'ucr update' leaves UCR's handler cache on the new templates; a failed
+        // 'ucr set' shows in the variables checked below.
+        var registrationFailed = journal.Content.RegistrationChanged && RollbackStep(["update"]);
+        foreach (var step in SetAndUnset(journal.Content.Variables.Select(v => (v.Name, v.Value))))
         {
-            journal.RestoreFiles();
-            var steps = new List<string[]>();
-            if (journal.Content.RegistrationChanged)
-            {
-                steps.Add(["update"]);
-            }
-
-            steps.AddRange(SetAndUnset(journal.Content.Variables.Select(v => (v.Name, v.Value))));
-
-            foreach (var step in steps)
-            {
-                if (runner.Run(tools.Ucr, step) is { Succeeded: false } failed)
-                {
-                    errors.Add($"rollback: {failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
-                    return false;
-                }
-            }
-
-            journal.RestoreFiles();
-            journal.Finish();
-            return true;
+            RollbackStep(step);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        var notRestored = journal.RestoreFiles().Select(f => $"file {f}").ToList();
+        var registry = UcrRegistryFile.Read(root);
+        notRestored.AddRange(journal.Content.Variables
+            .Where(v => registry.GetValueOrDefault(v.Name) != v.Value)
+            .Select(v => $"UCR variable {v.Name} is {Shown(registry.GetValueOrDefault(v.Name))}, was {Shown(v.Value)}"));
+        if (notRestored.Count > 0 || registrationFailed)
         {
-            errors.Add($"rollback: restoring files failed: {e.Message}");
+            errors.AddRange(notRestored.Select(n => $"rollback: not as before: {n}"));
             return false;
+        }
+
+        journal.Finish();
+        return true;
+
+        static string Shown(string? value) => value is null ? "unset" : $"'{value}'";
+
+        // True when the step failed.
+        bool RollbackStep(string[] arguments)
+        {
+            if (runner.Run(tools.Ucr, arguments) is not { Succeeded: false } failed)
+            {
+                return false;
+            }
+
+            errors.Add($"rollback: {failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
+            return true;
         }
     }
 }

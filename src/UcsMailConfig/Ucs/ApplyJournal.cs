@@ -83,21 +83,40 @@ public sealed class ApplyJournal
         return new ApplyJournal(root, intent);
     }
 
-    /// <summary>Puts every saved file back as it was (removing those that did not exist).</summary>
-    public void RestoreFiles()
+    /// <summary>
+    /// Puts every saved file back as it was (removing those that did not exist) and returns one
+    /// line per file it could not put back. Continues past such a file, so that one failure
+    /// leaves only that file different; removals go first, so that a full disk has room for
+    /// the rest; a file that already is as it was is not written at all.
+    /// </summary>
+    public IReadOnlyList<string> RestoreFiles()
     {
-        foreach (var file in Content.Files)
+        var failures = new List<string>();
+        foreach (var file in Content.Files.OrderBy(f => f.Existed))
         {
             var target = Path.Combine(_root, file.Path);
-            if (file.Existed)
+            try
             {
-                AtomicFile.Write(target, File.ReadAllBytes(BackupPath(file.Path)), (UnixFileMode)file.Mode);
+                if (!file.Existed)
+                {
+                    AtomicFile.Delete(target);
+                    continue;
+                }
+
+                var backup = File.ReadAllBytes(BackupPath(file.Path));
+                var mode = (UnixFileMode)file.Mode;
+                if (!File.Exists(target) || File.GetUnixFileMode(target) != mode || !File.ReadAllBytes(target).AsSpan().SequenceEqual(backup))
+                {
+                    AtomicFile.Write(target, backup, mode);
+                }
             }
-            else
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                AtomicFile.Delete(target);
+                failures.Add($"{file.Path} ({(file.Existed ? "cannot put back the old content" : "cannot remove it")}: {e.Message})");
             }
         }
+
+        return failures;
     }
 
     /// <summary>Where the backups are, for a message when even the rollback failed.</summary>

@@ -18,8 +18,8 @@ public sealed record ApplyOptions(string Root, ToolPaths Tools, bool CheckOnly, 
     public bool ActivateWithoutDns { get; init; }
 
     /// <summary>
-    /// Test hook: the apply kills its own process after this many file writes, to prove that
-    /// the next run recovers from the journal. Read from UCSMAIL_TEST_CRASH_AFTER_WRITES.
+    /// Cancelled when the process is asked to stop (SIGINT, SIGTERM): the apply ends its current
+    /// step, then rolls everything back, or completes when only reloads are left.
     /// </summary>
-    public int? CrashAfterWrites { get; init; }
+    public CancellationToken Interrupt { get; init; }
 }

@@ -4,7 +4,9 @@ namespace UcsMailConfig.Ucs;
 /// Where the external programs are. Defaults are the paths on UCS 5 (Debian 12); each can
 /// be changed by an environment variable (UCSMAIL_UCR, UCSMAIL_POSTCONF, UCSMAIL_POSTFIX,
 /// UCSMAIL_OPENDKIM, UCSMAIL_POSTQUEUE, UCSMAIL_SYSTEMCTL, UCSMAIL_POSTMAP, UCSMAIL_DPKG_QUERY)
-/// or by the caller, for tests and unusual installs.
+/// or by the caller, for tests and unusual installs. A program's option is <c>--NAME</c> and
+/// its variable <c>UCSMAIL_NAME</c> (upper case, '-' as '_'): <see cref="Option"/> and
+/// <see cref="Variable"/> say so in one place.
 /// </summary>
 public sealed record ToolPaths(string Ucr, string Postconf, string Postfix, string OpenDkim, string Postqueue, string Systemctl, string Postmap, string DpkgQuery)
 {
@@ -14,12 +16,25 @@ public sealed record ToolPaths(string Ucr, string Postconf, string Postfix, stri
 
     /// <summary>The defaults, overridden by whichever UCSMAIL_* variables are set.</summary>
     public static ToolPaths FromEnvironment(Func<string, string?> environment) => new(
-        environment("UCSMAIL_UCR") ?? Defaults.Ucr,
-        environment("UCSMAIL_POSTCONF") ?? Defaults.Postconf,
-        environment("UCSMAIL_POSTFIX") ?? Defaults.Postfix,
-        environment("UCSMAIL_OPENDKIM") ?? Defaults.OpenDkim,
-        environment("UCSMAIL_POSTQUEUE") ?? Defaults.Postqueue,
-        environment("UCSMAIL_SYSTEMCTL") ?? Defaults.Systemctl,
-        environment("UCSMAIL_POSTMAP") ?? Defaults.Postmap,
-        environment("UCSMAIL_DPKG_QUERY") ?? Defaults.DpkgQuery);
+        environment(Variable("ucr")) ?? Defaults.Ucr,
+        environment(Variable("postconf")) ?? Defaults.Postconf,
+        environment(Variable("postfix")) ?? Defaults.Postfix,
+        environment(Variable("opendkim")) ?? Defaults.OpenDkim,
+        environment(Variable("postqueue")) ?? Defaults.Postqueue,
+        environment(Variable("systemctl")) ?? Defaults.Systemctl,
+        environment(Variable("postmap")) ?? Defaults.Postmap,
+        environment(Variable("dpkg-query")) ?? Defaults.DpkgQuery);
+
+    /// <summary>The command-line option that points at the program <paramref name="name"/>.</summary>
+    public static string Option(string name) => "--" + name;
+
+    /// <summary>The environment variable that points at the program <paramref name="name"/>.</summary>
+    public static string Variable(string name) => "UCSMAIL_" + name.ToUpperInvariant().Replace('-', '_');
+
+    /// <summary>Each program by its name, with its path.</summary>
+    public IEnumerable<(string Name, string Path)> All =>
+    [
+        ("ucr", Ucr), ("postconf", Postconf), ("postfix", Postfix), ("opendkim", OpenDkim),
+        ("postqueue", Postqueue), ("systemctl", Systemctl), ("postmap", Postmap), ("dpkg-query", DpkgQuery),
+    ];
 }

@@ -61,6 +61,10 @@ public sealed class ApplySandbox : IDisposable
     public (int Exit, string Out, string Err) Apply(string policy, params string[] extra) =>
         Cli(["apply", policy, .. HostArguments(extra)]);
 
+    /// <summary>diff with the same host arguments as <see cref="Apply"/>: apply's check mode.</summary>
+    public (int Exit, string Out, string Err) Diff(string policy, params string[] extra) =>
+        Cli(["diff", policy, .. HostArguments(extra)]);
+
     /// <summary>Creates the policy's DKIM keys below the root now, so that a snapshot taken next already has them.</summary>
     public void CreateKeys(string policy)
     {

@@ -161,10 +161,10 @@ public sealed class ApplyTests
         using var host = new ApplySandbox();
         var policy = host.WritePolicy(File.ReadAllText(ApplySandbox.Example("single-domain")));
         Assert.Equal(0, host.Apply(policy).Exit);
-        Assert.Equal(0, host.Cli("diff", policy, "--root", host.Root).Exit);
+        Assert.Equal(0, host.Diff(policy).Exit);
 
         File.WriteAllText(policy, File.ReadAllText(policy).Replace("default_action: accept", "default_action: tempfail", StringComparison.Ordinal));
-        var diff = host.Cli("diff", policy, "--root", host.Root);
+        var diff = host.Diff(policy);
 
         Assert.Equal(2, diff.Exit);
         Assert.Contains(
@@ -175,7 +175,7 @@ public sealed class ApplyTests
         Assert.Contains("1 file(s) and 0 UCR variable(s) would change; ucr commit /etc/postfix/main.cf", diff.Out, StringComparison.Ordinal);
 
         Assert.Equal(0, host.Apply(policy).Exit);
-        Assert.Equal(0, host.Cli("diff", policy, "--root", host.Root).Exit);
+        Assert.Equal(0, host.Diff(policy).Exit);
     }
 
     [Fact]

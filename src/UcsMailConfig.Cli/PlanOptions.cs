@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Net;
+using UcsMailConfig.Dns;
+using UcsMailConfig.Ucs;
+
+namespace UcsMailConfig.Cli;
+
+/// <summary>
+/// The options that decide what an apply would do, shared by <c>apply</c> and <c>diff</c> (its
+/// check mode), so that both plan and refuse alike: the host and its programs, the lock, the
+/// timeout, and the DKIM key and DNS rules.
+/// </summary>
+internal sealed class PlanOptions
+{
+    private readonly HostOptions _host = new();
+    private readonly Option<int> _lockWait = new("--lock-wait") { Description = "Seconds to wait for another apply on the same host to finish", DefaultValueFactory = _ => 60 };
+    private readonly Option<int> _timeout = new("--timeout") { Description = "Seconds each external program may run", DefaultValueFactory = _ => 120 };
+    private readonly Option<bool> _generateKeys = new("--generate-keys") { Description = "Create the DKIM keys that pending and active selectors name but that do not exist yet (never over an existing key)" };
+    private readonly Option<string?> _dnsServer = new("--dns-server") { Description = "IP[:PORT] of the DNS server asked whether a newly active selector's record is published (default: the system's resolvers)" };
+    private readonly Option<bool> _activateWithoutDns = new("--activate-without-dns") { Description = "Let a selector start signing although DNS does not show its record yet (receivers will fail its signatures)" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _lockWait, _timeout, _generateKeys, _dnsServer, _activateWithoutDns })
+        {
+            command.Add(option);
+        }
+
+        _host.AddTo(command, withTools: true);
+    }
+
+    /// <summary>The apply's options, or null (said on <paramref name="stderr"/>) when one is malformed.</summary>
+    public ApplyOptions? Build(ParseResult parse, LoadedPolicy policy, bool checkOnly, TextWriter stderr)
+    {
+        IPEndPoint? server = null;
+        if (parse.GetValue(_dnsServer) is { } serverText && !DnsServerAddress.TryParse(serverText, out server))
+        {
+            stderr.WriteLine($"error: --dns-server {serverText} is not IP[:PORT]");
+            return null;
+        }
+
+        return new ApplyOptions(Path.GetFullPath(parse.GetRequiredValue(_host.Root)), _host.Tools(parse), checkOnly,
+            TimeSpan.FromSeconds(parse.GetValue(_lockWait)), TimeSpan.FromSeconds(parse.GetValue(_timeout)))
+        {
+            PolicyName = policy.Name,
+            GenerateKeys = parse.GetValue(_generateKeys),
+            DnsServer = server,
+            ActivateWithoutDns = parse.GetValue(_activateWithoutDns),
+        };
+    }
+}
