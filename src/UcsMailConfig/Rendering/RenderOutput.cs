@@ -63,8 +63,9 @@ public static class RenderOutput
             {
                 var named = string.Join(", ", foreign.Take(NamedForeignEntries));
                 var more = foreign.Count > NamedForeignEntries ? " and more" : "";
+                var hint = File.Exists(Path.Combine(directory, ManifestName)) ? "move them away" : $"move them away (there is no {ManifestName}; if an older ucs-mail-config, which wrote none, rendered here, remove its output yourself)";
                 throw new RenderOutputException(
-                    $"--force replaces only what an earlier render wrote (listed in {ManifestName}), and this folder also holds {named}{more}; choose another --out or move them away");
+                    $"--force replaces only what an earlier render wrote (listed in {ManifestName}), and this folder also holds {named}{more}; choose another --out or {hint}");
             }
 
             Replace(directory, tree, previous);
