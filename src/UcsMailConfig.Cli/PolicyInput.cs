@@ -29,7 +29,11 @@ internal static class PolicyInput
 
         try
         {
-            content = path == StandardInput ? ReadLimited(terminal.In) : ReadFileLimited(path);
+            content = path != StandardInput ? ReadFileLimited(path)
+                // The process's own standard input is read as bytes, so that bytes that are not
+                // UTF-8 are reported at their place instead of decoded into U+FFFD.
+                : ReferenceEquals(terminal.In, Console.In) ? ReadLimited(Console.OpenStandardInput())
+                : ReadLimited(terminal.In);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -60,6 +64,11 @@ internal static class PolicyInput
     private static byte[] ReadFileLimited(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        return ReadLimited(stream);
+    }
+
+    private static byte[] ReadLimited(Stream stream)
+    {
         var buffer = new byte[stream.CanSeek ? Math.Min(stream.Length, PolicyLoader.MaxBytes) + 1 : 64 * 1024];
         var total = 0;
         int read;

@@ -2,9 +2,10 @@ namespace UcsMailConfig.Rendering;
 
 /// <summary>
 /// The folder <c>render --out</c> writes to. Contract: a new folder gets the whole tree (written
-/// beside it, then moved into place), an empty one is filled where it is; with <c>force</c>, a folder that holds only what
-/// an earlier render wrote (listed in its manifest, <see cref="ManifestName"/>) has exactly
-/// those files replaced or removed, and anything else makes it refuse before writing a byte.
+/// beside it, then moved into place), an empty one is filled where it is; with <c>force</c>, a
+/// folder that holds only what an earlier render wrote (listed in its manifest,
+/// <see cref="ManifestName"/>) has exactly those files replaced or removed, and anything else
+/// makes it refuse before writing a byte.
 /// Symbolic links are never followed: one found where a folder is expected is a foreign entry.
 /// </summary>
 public static class RenderOutput
@@ -30,14 +31,14 @@ public static class RenderOutput
             throw new RenderOutputException("render never writes into /; choose a folder of its own for --out");
         }
 
-        var info = new DirectoryInfo(directory);
-        if (info.LinkTarget is not null || File.Exists(directory))
-        {
-            throw new RenderOutputException("--out is a file or a symbolic link, not a folder; name a folder");
-        }
-
         try
         {
+            var info = new DirectoryInfo(directory);
+            if (info.LinkTarget is not null || File.Exists(directory))
+            {
+                throw new RenderOutputException("--out is a file or a symbolic link, not a folder; name a folder");
+            }
+
             if (!info.Exists)
             {
                 WriteFresh(directory, tree);
@@ -63,8 +64,9 @@ public static class RenderOutput
             {
                 var named = string.Join(", ", foreign.Take(NamedForeignEntries));
                 var more = foreign.Count > NamedForeignEntries ? " and more" : "";
+                var hint = File.Exists(Path.Combine(directory, ManifestName)) ? "move them away" : $"move them away (there is no {ManifestName}; if an older ucs-mail-config, which wrote none, rendered here, remove its output yourself)";
                 throw new RenderOutputException(
-                    $"--force replaces only what an earlier render wrote (listed in {ManifestName}), and this folder also holds {named}{more}; choose another --out or move them away");
+                    $"--force replaces only what an earlier render wrote (listed in {ManifestName}), and this folder also holds {named}{more}; choose another --out or {hint}");
             }
 
             Replace(directory, tree, previous);

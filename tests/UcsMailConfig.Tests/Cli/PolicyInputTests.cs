@@ -38,6 +38,16 @@ public sealed class PolicyInputTests : IDisposable
     }
 
     [Fact]
+    public void Standard_input_that_is_not_utf8_is_reported_at_the_byte_with_the_real_process()
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "ucs-mail-config.dll");
+        var result = ExternalProgram.Run("dotnet", [cli, "validate", "-"], input: [.. "version: 1\n# "u8, 0xFF, (byte)'\n']);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("<stdin>:2:3: error UMC001: the policy file is not valid UTF-8 here", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_folder_is_one_line_naming_what_to_give_instead()
     {
         var result = CliRun.Run("validate", _temp.Path);
