@@ -116,6 +116,23 @@ public sealed class KeyAttackTests : IDisposable
     }
 
     [Fact]
+    public void Apply_generate_keys_makes_folders_root_owned_and_gives_opendkim_only_its_key()
+    {
+        using var host = new ApplySandbox();
+        var policy = host.WritePolicy("version: 1\ndkim:\n  key_folder: /srv/dkim\ndomains:\n  example.com:\n    dkim:\n      selectors:\n        s1: {}\n");
+
+        var (exit, stdout, err) = host.Apply(policy);
+
+        Assert.True(exit == 0, stdout + err);
+        Assert.Equal(("root:root", "755", "directory"), Stat(host["srv"]));
+        Assert.Equal(("root:opendkim", "750", "directory"), Stat(host["srv/dkim"]));
+        Assert.Equal(("root:opendkim", "750", "directory"), Stat(host["srv/dkim/example.com"]));
+        Assert.Equal(("opendkim:opendkim", "600", "regular file"), Stat(host["srv/dkim/example.com/s1.private"]));
+        Assert.Contains("example.com:s1:/srv/dkim/example.com/s1.private", File.ReadAllText(host["etc/opendkim/KeyTable"]), StringComparison.Ordinal);
+        Assert.Equal("root:root", Stat(host["etc/opendkim"]).Owner);
+    }
+
+    [Fact]
     public void A_root_owned_0600_key_is_used()
     {
         using var host = new ApplySandbox();
