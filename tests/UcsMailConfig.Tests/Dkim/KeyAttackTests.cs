@@ -80,6 +80,23 @@ public sealed class KeyAttackTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(host["etc/opendkim/keys"]));
     }
 
+    [Fact]
+    public void One_unsafe_key_folder_stops_apply_before_any_key_of_the_policy_is_made()
+    {
+        using var host = new ApplySandbox();
+        Directory.CreateDirectory(host["etc/opendkim/keys/example.net"]);
+        Chown("opendkim:opendkim", host["etc/opendkim/keys/example.net"]);
+        var policy = host.WritePolicy("version: 1\ndomains:\n  example.com:\n    dkim:\n      selectors:\n        s1: {}\n  example.net:\n    dkim:\n      selectors:\n        s1: {}\n");
+        var before = host.Snapshot();
+
+        var (exit, _, err) = host.Apply(policy);
+
+        Assert.True(exit == 5, err);
+        Assert.Contains($"the folder {host["etc/opendkim/keys/example.net"]} is owned by opendkim", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(host["etc/opendkim/keys/example.com"]));
+        Assert.Equal(before, host.Snapshot());
+    }
+
     /// <summary>(what is wrong, how to make it so, the words the refusal uses, the repair it names: {key} is the key, {dir} its folder).</summary>
     public static TheoryData<string, string, string, string> UnsafeKeys => new()
     {
