@@ -35,19 +35,25 @@ public static class DkimKeyStore
     /// yet (what <c>apply</c> calls). Existing keys are left alone; a retired selector never
     /// gets a new key, because a new key would not match the record that is still published.
     /// </summary>
-    /// <exception cref="UnsafeDkimKeyException">a folder on the way is not safe to use; the keys before it were created.</exception>
+    /// <exception cref="UnsafeDkimKeyException">a folder on the way to one of them is not safe to use; nothing was created.</exception>
     public static ImmutableArray<CreatedKey> EnsureKeys(MailPolicy policy, string? root)
     {
-        var created = new List<CreatedKey>();
-        foreach (var domain in policy.Domains)
+        var missing = policy.Domains
+            .SelectMany(d => (d.Dkim?.Selectors ?? []).Select(s => (Domain: d.Name, Selector: s)))
+            .Where(k => k.Selector.State != SelectorState.Retired && !Path.Exists(PathUnder(root, k.Selector.KeyPath)))
+            .ToList();
+
+        // Every folder is checked before the first key is made, so a refusal leaves the host as it was.
+        var openDkim = SystemAccount.Find(SystemAccount.OpenDkim);
+        foreach (var (_, selector) in missing)
         {
-            foreach (var selector in domain.Dkim?.Selectors ?? [])
-            {
-                if (selector.State != SelectorState.Retired && !Path.Exists(PathUnder(root, selector.KeyPath)))
-                {
-                    created.Add(Create(domain.Name, selector.Name, policy.Dkim.KeyFolder, selector.KeyPath, DkimKeySize.Default, root));
-                }
-            }
+            KeyFolderWalk.Open(root, policy.Dkim.KeyFolder, selector.KeyPath, create: false, openDkim)?.Dispose();
+        }
+
+        var created = new List<CreatedKey>(missing.Count);
+        foreach (var (domain, selector) in missing)
+        {
+            created.Add(Create(domain, selector.Name, policy.Dkim.KeyFolder, selector.KeyPath, DkimKeySize.Default, root));
         }
 
         return [.. created];

@@ -1,3 +1,5 @@
+using UcsMailConfig.Policy.Values;
+
 namespace UcsMailConfig.Dkim;
 
 /// <summary>
@@ -23,11 +25,29 @@ internal static class KeyFolderWalk
     /// <exception cref="DkimKeyException">a folder cannot be opened or created.</exception>
     public static Descriptor? Open(string? root, string keyFolder, string keyPath, bool create, SystemAccount? openDkim)
     {
+        if (!KeyFolder.IsBelow(keyFolder, keyPath))
+        {
+            throw new DkimKeyException($"the key file {keyPath} is outside the key folder {keyFolder}");
+        }
+
         var rootPath = string.IsNullOrEmpty(root) ? "/" : Path.GetFullPath(root);
         var names = Path.GetDirectoryName(keyPath)!.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var keyFolderDepth = keyFolder.Split('/', StringSplitOptions.RemoveEmptyEntries).Length;
         var shown = rootPath;
-        var current = Guard(() => Posix.OpenRoot(rootPath), rootPath);
+        Descriptor? current;
+        try
+        {
+            current = Posix.OpenRoot(rootPath);
+        }
+        catch (PosixException e) when (e.Errno == Posix.NoSuchFile && !create)
+        {
+            return null;
+        }
+        catch (PosixException e)
+        {
+            throw new DkimKeyException($"{e.Message}; --root must name an existing folder", e);
+        }
+
         try
         {
             CheckFolder(current, shown, isKeyFolder: false);
@@ -69,14 +89,22 @@ internal static class KeyFolderWalk
                 throw new DkimKeyException($"cannot create the key folder {shown}: {Posix.Describe(errno)}");
             }
 
-            var created = Guard(() => Posix.OpenFolderAt(parent, name, shown), shown);
-            if (errno == 0)
+            var created = Guard(() => Posix.OpenFolderAt(parent, name, shown));
+            try
             {
-                var group = isKeyFolder ? openDkim?.GroupId ?? 0 : 0;
-                Guard(() => Posix.SetOwnerAndMode(created, Posix.EffectiveUserId, group, isKeyFolder ? KeyFolderMode : OuterFolderMode, shown), shown);
-            }
+                if (errno == 0)
+                {
+                    var group = isKeyFolder ? openDkim?.GroupId ?? 0 : 0;
+                    Guard(() => Posix.SetOwnerAndMode(created, Posix.EffectiveUserId, group, isKeyFolder ? KeyFolderMode : OuterFolderMode, shown));
+                }
 
-            return created;
+                return created;
+            }
+            catch
+            {
+                created.Dispose();
+                throw;
+            }
         }
         catch (PosixException e) when (e.Errno == Posix.NoSuchFile)
         {
@@ -88,13 +116,13 @@ internal static class KeyFolderWalk
         }
         catch (PosixException e)
         {
-            throw new DkimKeyException($"cannot use the key folder {e.Message}", e);
+            throw new DkimKeyException(e.Message, e);
         }
     }
 
     private static void CheckFolder(Descriptor folder, string shown, bool isKeyFolder)
     {
-        var status = Guard(() => Posix.Status(folder, shown), shown);
+        var status = Guard(() => Posix.Status(folder, shown));
         var owner = status.UserId == Posix.EffectiveUserId;
         var othersWrite = (status.Permissions & OthersWrite) != 0;
         if (owner && !othersWrite)
@@ -111,7 +139,7 @@ internal static class KeyFolderWalk
         ? $"chown root:opendkim {shown} && chmod 0750 {shown}"
         : $"chown root:root {shown} && chmod go-w {shown}";
 
-    private static T Guard<T>(Func<T> call, string shown)
+    private static T Guard<T>(Func<T> call)
     {
         try
         {
@@ -119,9 +147,9 @@ internal static class KeyFolderWalk
         }
         catch (PosixException e)
         {
-            throw new DkimKeyException($"cannot use the key folder {shown}: {e.Message}", e);
+            throw new DkimKeyException(e.Message, e);
         }
     }
 
-    private static void Guard(Action call, string shown) => Guard(() => { call(); return 0; }, shown);
+    private static void Guard(Action call) => Guard(() => { call(); return 0; });
 }

@@ -84,7 +84,7 @@ internal static class PrivateKeyFile
         }
         catch (PosixException e)
         {
-            throw new DkimKeyException($"cannot read the key file {e.Message}", e);
+            throw new DkimKeyException(e.Message, e);
         }
 
         using (file)

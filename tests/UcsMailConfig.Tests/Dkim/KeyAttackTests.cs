@@ -80,6 +80,23 @@ public sealed class KeyAttackTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(host["etc/opendkim/keys"]));
     }
 
+    [Fact]
+    public void One_unsafe_key_folder_stops_apply_before_any_key_of_the_policy_is_made()
+    {
+        using var host = new ApplySandbox();
+        Directory.CreateDirectory(host["etc/opendkim/keys/example.net"]);
+        Chown("opendkim:opendkim", host["etc/opendkim/keys/example.net"]);
+        var policy = host.WritePolicy("version: 1\ndomains:\n  example.com:\n    dkim:\n      selectors:\n        s1: {}\n  example.net:\n    dkim:\n      selectors:\n        s1: {}\n");
+        var before = host.Snapshot();
+
+        var (exit, _, err) = host.Apply(policy);
+
+        Assert.True(exit == 5, err);
+        Assert.Contains($"the folder {host["etc/opendkim/keys/example.net"]} is owned by opendkim", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(host["etc/opendkim/keys/example.com"]));
+        Assert.Equal(before, host.Snapshot());
+    }
+
     /// <summary>(what is wrong, how to make it so, the words the refusal uses, the repair it names: {key} is the key, {dir} its folder).</summary>
     public static TheoryData<string, string, string, string> UnsafeKeys => new()
     {
@@ -113,6 +130,23 @@ public sealed class KeyAttackTests : IDisposable
         Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("UMC065", StringComparison.Ordinal) || l.Contains(reason, StringComparison.Ordinal));
         Assert.Equal(before, host.Snapshot());
         Assert.Equal(keyBefore, Stat(key));
+    }
+
+    [Fact]
+    public void Apply_generate_keys_makes_folders_root_owned_and_gives_opendkim_only_its_key()
+    {
+        using var host = new ApplySandbox();
+        var policy = host.WritePolicy("version: 1\ndkim:\n  key_folder: /srv/dkim\ndomains:\n  example.com:\n    dkim:\n      selectors:\n        s1: {}\n");
+
+        var (exit, stdout, err) = host.Apply(policy);
+
+        Assert.True(exit == 0, stdout + err);
+        Assert.Equal(("root:root", "755", "directory"), Stat(host["srv"]));
+        Assert.Equal(("root:opendkim", "750", "directory"), Stat(host["srv/dkim"]));
+        Assert.Equal(("root:opendkim", "750", "directory"), Stat(host["srv/dkim/example.com"]));
+        Assert.Equal(("opendkim:opendkim", "600", "regular file"), Stat(host["srv/dkim/example.com/s1.private"]));
+        Assert.Contains("example.com:s1:/srv/dkim/example.com/s1.private", File.ReadAllText(host["etc/opendkim/KeyTable"]), StringComparison.Ordinal);
+        Assert.Equal("root:root", Stat(host["etc/opendkim"]).Owner);
     }
 
     [Fact]

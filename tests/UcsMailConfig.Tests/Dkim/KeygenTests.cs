@@ -126,6 +126,20 @@ public sealed class KeygenTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_root.Path));
     }
 
+    [Theory]
+    [InlineData("--key-folder", "/etc", "'/etc' cannot hold DKIM keys: /etc is a system folder")]
+    [InlineData("--key-folder", "/root/.ssh", "'/root/.ssh' cannot hold DKIM keys: it lies in /root")]
+    [InlineData("--key", "/root/.ssh/authorized_keys", "'/root/.ssh/authorized_keys' is outside the key folder /etc/opendkim/keys")]
+    [InlineData("--key", "/etc/opendkim/KeyTable", "'/etc/opendkim/KeyTable' is outside the key folder /etc/opendkim/keys")]
+    public void Keygen_keeps_keys_below_a_key_folder_of_their_own_and_writes_nothing_else(string option, string value, string message)
+    {
+        var result = CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "s1", option, value, "--root", _root.Path);
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains($"{option}: {message}", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_root.Path));
+    }
+
     [Fact]
     public void Keygen_prints_the_record_in_both_labelled_forms_with_the_same_value()
     {

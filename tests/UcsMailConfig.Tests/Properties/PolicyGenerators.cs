@@ -289,8 +289,9 @@ internal static class Samples
         // sockets
         "localhost:12345", "127.0.0.1:8891", "[::1]:8891", "localhost:11332", "inet:localhost:10025", "mail.example.com:2525",
         "/var/spool/postfix/opendkim/opendkim.sock", "/var/spool/postfix/x/y.sock", "unix:/var/spool/postfix/rspamd/rspamd.sock", "inet:[::1]:10026", "localhost:8891",
-        // key paths (never below /etc/opendkim/keys/, where the default paths live, so they cannot collide with those)
+        // key paths and key folders (no key path is DOMAIN/SELECTOR.private below a key folder, where the default paths live, so they cannot collide with those)
         "/etc/dkim/example.com.pem", "/srv/keys/k1.key", "/var/lib/dkim/a_b-c.private", "/k",
+        "/etc/opendkim/keys/custom/k1.pem", "/srv/dkim", "/srv/dkim/k2.key",
         // Postfix parameter names, including stock ones UCS manages through UCR variables
         "smtp_line_length_limit", "smtpd_banner", "disable_vrfy_command", "smtpd_helo_required", "header_size_limit", "message_size_limit", "relayhost", "inet_protocols", "x1_y2",
         // header names
@@ -875,7 +876,7 @@ internal static class PolicyRepair
     public static void MakeConsistent(GMap root)
     {
         var domains = root["domains"] as GMap;
-        var activeSelectors = RepairDomains(domains);
+        var activeSelectors = RepairDomains(domains, RepairKeyFolder(root["dkim"] as GMap));
         var hasSelectors = domains?.Entries.Any(d => (d.Value as GMap)?["dkim"] is GMap dkim && dkim["selectors"] is GMap { Entries.Count: > 0 }) ?? false;
 
         var dkimNode = root["dkim"] as GMap;
@@ -914,8 +915,24 @@ internal static class PolicyRepair
         }
     }
 
+    /// <summary>The key folder the policy names if it can hold keys; an unusable one is removed.</summary>
+    private static string RepairKeyFolder(GMap? dkim)
+    {
+        if (dkim?.Text("key_folder") is { } folder)
+        {
+            if (KeyFolder.Problem(folder) is null)
+            {
+                return folder;
+            }
+
+            dkim.Remove("key_folder");
+        }
+
+        return KeyFolder.Default;
+    }
+
     /// <returns>The (domain, selector) pairs that can sign, in file order.</returns>
-    private static List<(string Domain, string Selector)> RepairDomains(GMap? domains)
+    private static List<(string Domain, string Selector)> RepairDomains(GMap? domains, string keyFolder)
     {
         var active = new List<(string, string)>();
         var keyFiles = new HashSet<string>(StringComparer.Ordinal);
@@ -932,8 +949,8 @@ internal static class PolicyRepair
                 {
                     var settings = selector.Value as GMap;
 
-                    // Two selectors sharing a key file is an error; the generated key paths come from a small pool.
-                    if (settings?.Text("key") is { } key && !keyFiles.Add(key))
+                    // Two selectors sharing a key file is an error, and so is one outside the key folder; the generated key paths come from a small pool.
+                    if (settings?.Text("key") is { } key && (!KeyFolder.IsBelow(keyFolder, key) || !keyFiles.Add(key)))
                     {
                         settings.Remove("key");
                     }

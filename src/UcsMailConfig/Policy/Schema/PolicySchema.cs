@@ -81,7 +81,7 @@ public static class PolicySchema
             new("socket", Formatted("Where OpenDKIM listens, written once and translated for Postfix and OpenDKIM: HOST:PORT or a UNIX socket path inside /var/spool/postfix.", ValueFormats.Socket), Default: "localhost:8891"),
             new("canonicalization", Choice("header/body canonicalization; relaxed/relaxed survives the re-folding and re-encoding that mail systems do.", [.. Canonicalizations]), Default: "relaxed/relaxed"),
             new("mode", Choice("sign outgoing mail, verify incoming mail, or both.", [.. DkimModes]), Default: "sign"),
-            new("key_folder", Formatted("The folder every selector's private key lies below (root:opendkim 0750). Not a system folder, and not one holding files the tool renders.", ValueFormats.AbsolutePath), Default: "/etc/opendkim/keys"),
+            new("key_folder", Formatted("The folder every selector's private key lies below (root:opendkim 0750). Not a system folder, and not one holding files the tool renders.", ValueFormats.KeyFolderPath), Default: "/etc/opendkim/keys"),
             new("trusted_hosts", new ListShape("Clients whose mail is signed and never verified (OpenDKIM ExternalIgnoreList and, unless internal_hosts is set, InternalHosts).",
                 Formatted("an IP address, network or host name", ValueFormats.Host)), Default: "[127.0.0.1, ::1]"),
             new("internal_hosts", new ListShape("Clients whose mail is signed (OpenDKIM InternalHosts), if different from trusted_hosts.",

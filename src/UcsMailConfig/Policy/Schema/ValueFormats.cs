@@ -23,6 +23,10 @@ public static class ValueFormats
     public static readonly ValueFormat AbsolutePath = new("path", DiagnosticCode.InvalidPath, FilePath.Expectation,
         FilePath.IsSafeAbsolute, "^/[^\\s:,\"'\\\\#]*[^/]$");
 
+    // Where it may lie (not a system folder, none the tool manages) is a rule of the binder, with its own code and reason.
+    public static readonly ValueFormat KeyFolderPath = new("folder", DiagnosticCode.InvalidPath, $"{KeyFolder.Expectation}, without spaces, ':' or '..' segments",
+        FilePath.IsSafeAbsolute, AbsolutePath.JsonPattern);
+
     public static readonly ValueFormat ParameterName = new("postfix-parameter", DiagnosticCode.InvalidParameterName, Identifiers.ParameterNameExpectation,
         Identifiers.IsParameterName, "^[a-z][A-Za-z0-9_]*$");
 
