@@ -28,6 +28,16 @@ public static class CliApp
             },
             DnsCommand.Create(terminal),
         };
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            // A bug, not bad input: one line instead of a stack trace, and a code of its own so a
+            // config-management run never mistakes it for "invalid policy" or "rolled back".
+            stderr.WriteLine($"ucs-mail-config: internal error: {e.GetType().Name}: {e.Message} (a bug; an interrupted apply is recovered by the next apply)");
+            return ExitCodes.InternalError;
+        }
     }
 }

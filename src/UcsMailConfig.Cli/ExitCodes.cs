@@ -9,4 +9,7 @@ internal static class ExitCodes
     public const int RolledBack = 3;
     public const int RollbackFailed = 4;
     public const int Refused = 5;
+
+    // sysexits.h's EX_SOFTWARE: outside the range the commands give a meaning.
+    public const int InternalError = 70;
 }
