@@ -54,6 +54,9 @@ apply failed and the rollback failed too; the host is not as it was (the errors 
 .B 5
 refused before anything changed: lock held past \-\-lock\-wait, a program missing, a key or DNS
 precondition, a change the real tools reject (diff and apply \-\-check predict it)
+.TP
+.B 70
+a bug in the tool (one line names the error); an apply cut short by it is recovered by the next apply
 .SH FILES
 .TP
 .I /usr/share/ucs\-mail\-config/mail\-policy.schema.json
