@@ -44,8 +44,10 @@ internal static class PrivateKeyFile
                     ? $"{shown} exists already; an existing key is never overwritten (move it away yourself if you really mean to replace it)"
                     : $"cannot create {shown}: {Posix.Describe(errno)}");
             }
+
+            Posix.Sync(folder, shown);
         }
-        catch (PosixException e)
+        catch (IOException e)
         {
             throw new DkimKeyException($"cannot write the key file {shown}: {e.Message}", e);
         }
@@ -53,8 +55,6 @@ internal static class PrivateKeyFile
         {
             Posix.UnlinkAt(folder, temporary);
         }
-
-        Posix.Sync(folder, shown);
     }
 
     /// <summary>The key file's bytes, or null when it (or a folder on the way) does not exist.</summary>
@@ -89,30 +89,46 @@ internal static class PrivateKeyFile
 
         using (file)
         {
-            var status = Posix.Status(file, shown);
-            if (!status.IsRegularFile)
+            try
             {
-                throw new UnsafeDkimKeyException($"the key file {shown} is not a regular file; point the selector at a PEM key file");
+                return ReadChecked(file, shown, openDkim);
             }
-
-            var trustedOwner = status.UserId == Posix.EffectiveUserId || status.UserId == 0 || status.UserId == openDkim?.UserId;
-            if (!trustedOwner || (status.Permissions & ~OwnerOnly) != 0)
+            catch (IOException e)
             {
-                var why = trustedOwner
-                    ? $"has mode {Convert.ToString((int)status.Permissions, 8).PadLeft(4, '0')}, so others could read or change it"
-                    : $"is owned by {SystemAccount.NameOf(status.UserId)}, not opendkim or root";
-                throw new UnsafeDkimKeyException($"the key file {shown} {why}; nothing was changed; repair it with: chown opendkim:opendkim {shown} && chmod 0600 {shown}");
+                throw new DkimKeyException($"cannot read the key file {shown}: {e.Message}", e);
             }
+        }
+    }
 
-            using var stream = new FileStream(file.Handle(), FileAccess.Read);
-            var buffer = new byte[MaxBytes + 1];
+    private static byte[] ReadChecked(Descriptor file, string shown, SystemAccount? openDkim)
+    {
+        var status = Posix.Status(file, shown);
+        if (!status.IsRegularFile)
+        {
+            throw new UnsafeDkimKeyException($"the key file {shown} is not a regular file; point the selector at a PEM key file");
+        }
+
+        var trustedOwner = status.UserId == Posix.EffectiveUserId || status.UserId == 0 || status.UserId == openDkim?.UserId;
+        if (!trustedOwner || (status.Permissions & ~OwnerOnly) != 0)
+        {
+            var why = trustedOwner
+                ? $"has mode {Convert.ToString((int)status.Permissions, 8).PadLeft(4, '0')}, so others could read or change it"
+                : $"is owned by {SystemAccount.NameOf(status.UserId)}, not opendkim or root";
+            throw new UnsafeDkimKeyException($"the key file {shown} {why}; nothing was changed; repair it with: chown opendkim:opendkim {shown} && chmod 0600 {shown}");
+        }
+
+        using var stream = new FileStream(file.Handle(), FileAccess.Read);
+        var buffer = new byte[MaxBytes + 1];
+        try
+        {
             var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            if (length > MaxBytes)
-            {
-                throw new DkimKeyException($"the key file {shown} is larger than {MaxBytes} bytes, which no DKIM key is");
-            }
-
-            return buffer[..length];
+            return length <= MaxBytes
+                ? buffer[..length]
+                : throw new DkimKeyException($"the key file {shown} is larger than {MaxBytes} bytes, which no DKIM key is");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
         }
     }
 }
