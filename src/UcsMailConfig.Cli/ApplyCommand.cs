@@ -19,7 +19,7 @@ internal static class ApplyCommand
         var host = new HostOptions();
         var check = new Option<bool>("--check") { Description = "Only plan: exit 2 if changes are pending, 0 if not; change nothing" };
         var json = new Option<bool>("--json") { Description = "Print a JSON report on stdout (changed, files, variables, commands, errors)" };
-        var lockWait = new Option<int>("--lock-wait") { Description = "Seconds to wait for another apply on the same host to finish", DefaultValueFactory = _ => 60 };
+        var lockWait = new Option<int>("--lock-wait") { Description = "Seconds to wait for another apply on the same host to finish", DefaultValueFactory = _ => (int)ApplyLock.DefaultWait.TotalSeconds };
         var timeout = new Option<int>("--timeout") { Description = "Seconds each external program may run", DefaultValueFactory = _ => 120 };
         var generateKeys = new Option<bool>("--generate-keys") { Description = "Create the DKIM keys that pending and active selectors name but that do not exist yet (never over an existing key)" };
         var dnsServer = new Option<string?>("--dns-server") { Description = "IP[:PORT] of the DNS server asked whether a newly active selector's record is published (default: the system's resolvers)" };
@@ -61,24 +61,39 @@ internal static class ApplyCommand
                 GenerateKeys = parse.GetValue(generateKeys),
                 DnsServer = server,
                 ActivateWithoutDns = parse.GetValue(activateWithoutDns),
+                Waiting = message => stderr.WriteLine($"note: {message}"),
             };
 
             ApplyReport report;
+            var untrustedState = false;
             try
             {
+                if (!options.CheckOnly)
+                {
+                    AuditLog.Check(root);
+                }
+
                 report = Applier.Apply(loaded.Policy, options);
             }
-            catch (TimeoutException e)
+            catch (StateRefusedException e)
             {
                 report = new ApplyReport(ApplyOutcome.Refused, null, [], [e.Message], [], false, TimeSpan.Zero);
+                untrustedState = true;
             }
 
-            if (!options.CheckOnly && report.Outcome != ApplyOutcome.Unchanged)
+            if (!options.CheckOnly && !untrustedState && report.Outcome != ApplyOutcome.Unchanged)
             {
-                AuditLog.Append(root, path == PolicyInput.StandardInput ? loaded.Name : Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(loaded.Content)), report, DateTimeOffset.UtcNow);
+                try
+                {
+                    AuditLog.Append(root, path == PolicyInput.StandardInput ? loaded.Name : Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(loaded.Content)), report, DateTimeOffset.UtcNow);
+                }
+                catch (Exception e) when (e is StateRefusedException or IOException)
+                {
+                    stderr.WriteLine($"error: the apply's line was not logged: {e.Message}");
+                }
             }
 
-            var exitCode = ExitCodeOf(report.Outcome);
+            var exitCode = untrustedState ? ExitCodes.Refused : ExitCodeOf(report.Outcome);
             if (asJson)
             {
                 stdout.WriteLine(ApplyJson.Report(report, exitCode));

@@ -8,7 +8,9 @@ namespace UcsMailConfig.Cli;
 
 /// <summary>
 /// <c>diff POLICY</c>: what an apply would change on the host, as a unified diff per file and
-/// the UCR variables it would set or unset. Reads only. Exit 0: nothing would change; 2: it would.
+/// the UCR variables it would set or unset. Reads only: with an interrupted apply's journal it
+/// warns and plans against what apply's recovery would restore. Exit 0: nothing would change;
+/// 2: it would; 5: the tool's own state cannot be trusted.
 /// </summary>
 internal static class DiffCommand
 {
@@ -29,7 +31,25 @@ internal static class DiffCommand
             // The same keys apply reads, so that diff shows what apply would do; none is created here.
             var root = Path.GetFullPath(parse.GetRequiredValue(host.Root));
             var renderModel = RenderModelDeriver.Derive(loaded.Policy, DkimKeyStore.ReadPublicKeys(loaded.Policy, root).Keys);
-            var plan = Planner.Plan(TreeRenderer.Render(renderModel), renderModel, root);
+            ApplyPlan plan;
+            try
+            {
+                // Like apply --check: the lock only if it exists, and never a recovery, only what it would restore.
+                using var shared = ApplyLock.Acquire(root, ApplyLock.DefaultWait, readOnly: true, message => stderr.WriteLine($"note: {message}"));
+                var recovering = ApplyJournal.Pending(root);
+                if (recovering is not null)
+                {
+                    stderr.WriteLine($"warning: {ApplyJournal.MustRecover}");
+                }
+
+                plan = Planner.Plan(TreeRenderer.Render(renderModel), renderModel, root, Planner.Previous(root, recovering), recovering);
+            }
+            catch (StateRefusedException e)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return ExitCodes.Refused;
+            }
+
             stdout.Write(Describe(plan));
             return plan.HasChanges ? ExitCodes.ChangesPending : ExitCodes.Success;
         });

@@ -8,4 +8,5 @@ internal static class ExitCodes
     public const int ChangesPending = 2;
     public const int RolledBack = 3;
     public const int RollbackFailed = 4;
+    public const int Refused = 5;
 }

@@ -6,7 +6,7 @@ namespace UcsMailConfig.Ucs;
 
 /// <summary>
 /// Apply: makes a host match a policy, or leaves it as it was. In order: lock; recover from
-/// an interrupted apply; DKIM keys (created on request) and render; refuse a selector whose
+/// an interrupted apply (check mode only warns and plans against what recovery would restore); DKIM keys (created on request) and render; refuse a selector whose
 /// key or DNS record is missing; plan (nothing to do: done, no program run); ask dpkg about the
 /// S/MIME plugin the policy configures; check the change with the real tools on a staging
 /// copy; journal (backups and intent); write our files atomically; <c>ucr register</c>/<c>update</c>,
@@ -34,10 +34,18 @@ public static class Applier
         ApplyReport Report(ApplyOutcome outcome, ApplyPlan? plan, bool recovered) =>
             new(outcome, plan, runner.Records, errors, notes, recovered, clock.Elapsed) { Warnings = warnings };
 
-        using var applyLock = ApplyLock.Acquire(root, options.LockWait);
+        // Check mode shares the lock only if it exists, and never recovers: it plans against what recovery would restore.
+        using var applyLock = ApplyLock.Acquire(root, options.LockWait, readOnly: options.CheckOnly, options.Waiting);
 
         var recovered = false;
-        if (ApplyJournal.Pending(root) is { } interrupted)
+        ApplyJournal? recovering = null;
+        var pending = ApplyJournal.Pending(root);
+        if (pending is not null && options.CheckOnly)
+        {
+            warnings.Add(ApplyJournal.MustRecover);
+            recovering = pending;
+        }
+        else if (pending is { } interrupted)
         {
             notes.Add($"an earlier apply was interrupted; restored the configuration from {interrupted.Location}");
             if (Restore(interrupted, root, options.Tools, runner, errors) is false)
@@ -52,6 +60,8 @@ public static class Applier
                 flushQueue: false, root, options.Tools, runner, notes);
         }
 
+        // Our state is trusted (or refused) before anything, a key included, is created.
+        var previous = Planner.Previous(root, recovering);
         var keys = DkimReadiness.PrepareKeys(policy, root, options, notes);
         var model = RenderModelDeriver.Derive(policy, keys.Keys);
         var tree = TreeRenderer.Render(model);
@@ -60,7 +70,7 @@ public static class Applier
             return Report(ApplyOutcome.Refused, null, recovered);
         }
 
-        var plan = Planner.Plan(tree, model, root);
+        var plan = Planner.Plan(tree, model, root, previous, recovering);
         if (!plan.HasChanges)
         {
             return Report(ApplyOutcome.Unchanged, plan, recovered);
@@ -112,11 +122,11 @@ public static class Applier
                 return RollBack(journal, plan, servicesTouched);
             }
 
-            AtomicFile.Write(Path.Combine(root, ApplyState.RelativePath), plan.NewState.ToJson(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            StateFiles.Write(root, ApplyState.RelativePath, plan.NewState.ToJson());
             journal.Finish();
             return Report(ApplyOutcome.Applied, plan, recovered);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateRefusedException)
         {
             errors.Add($"writing failed: {e.Message}");
             return RollBack(journal, plan, servicesTouched);
@@ -150,6 +160,10 @@ public static class Applier
             if (change.Action == FileAction.Remove)
             {
                 AtomicFile.Delete(path);
+            }
+            else if (StateFiles.IsOwn(change.Path))
+            {
+                StateFiles.Write(root, change.Path, change.NewContent, change.Mode);
             }
             else
             {
@@ -230,7 +244,7 @@ public static class Applier
             journal.Finish();
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateRefusedException)
         {
             errors.Add($"rollback: restoring files failed: {e.Message}");
             return false;

@@ -17,6 +17,9 @@ public sealed record ApplyOptions(string Root, ToolPaths Tools, bool CheckOnly, 
     /// <summary>Let a selector start signing although DNS does not show its record (loudly).</summary>
     public bool ActivateWithoutDns { get; init; }
 
+    /// <summary>Told once, for a person, when the lock is held and the apply waits for it.</summary>
+    public Action<string> Waiting { get; init; } = _ => { };
+
     /// <summary>
     /// Test hook: the apply kills its own process after this many file writes, to prove that
     /// the next run recovers from the journal. Read from UCSMAIL_TEST_CRASH_AFTER_WRITES.
