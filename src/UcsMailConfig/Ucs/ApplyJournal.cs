@@ -15,7 +15,7 @@ namespace UcsMailConfig.Ucs;
 /// </summary>
 public sealed class ApplyJournal
 {
-    public const string RelativeDirectory = StateFiles.Directory + "/journal";
+    public const string RelativeDirectory = StateFiles.Directory + "journal";
 
     /// <summary>What diff and apply --check say first when they find an interrupted apply's journal.</summary>
     public const string MustRecover = "an interrupted apply must be recovered: run apply";

@@ -14,9 +14,9 @@ namespace UcsMailConfig.Ucs;
 /// </summary>
 public sealed partial class ApplyLock : IDisposable
 {
-    public const string RelativePath = StateFiles.Directory + "/lock";
+    public const string RelativePath = StateFiles.Directory + "lock";
 
-    public const string HolderRelativePath = StateFiles.Directory + "/lock.holder";
+    public const string HolderRelativePath = StateFiles.Directory + "lock.holder";
 
     /// <summary>How long a command waits for the lock unless told otherwise.</summary>
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(60);

@@ -12,7 +12,7 @@ namespace UcsMailConfig.Ucs;
 /// </summary>
 public sealed record ApplyState(IReadOnlyList<string> Files, IReadOnlyDictionary<string, string> Variables)
 {
-    public const string RelativePath = "var/lib/ucs-mail-config/state.json";
+    public const string RelativePath = StateFiles.Directory + "state.json";
 
     public static readonly ApplyState Empty = new([], new Dictionary<string, string>());
 

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using UcsMailConfig.Rendering;
 
 namespace UcsMailConfig.Ucs;
 
@@ -12,10 +13,11 @@ namespace UcsMailConfig.Ucs;
 /// </summary>
 public static class StateFiles
 {
-    public const string Directory = "var/lib/ucs-mail-config";
+    /// <summary>Our own folder, var/lib/ucs-mail-config/ (the one place that says so is the template catalog).</summary>
+    public const string Directory = TemplateCatalog.StateDirectory;
 
     /// <summary>True for a path below our own folder (written through <see cref="Write"/>).</summary>
-    public static bool IsOwn(string relative) => relative.StartsWith(Directory + "/", StringComparison.Ordinal);
+    public static bool IsOwn(string relative) => relative.StartsWith(Directory, StringComparison.Ordinal);
 
     private const int FolderMode = 0b111_000_000;
     private const int FileMode = 0b110_000_000;
@@ -112,9 +114,7 @@ public static class StateFiles
     internal static int OpenFolder(string root, string relative, bool create)
     {
         var parts = relative.Split('/');
-        var ownFrom = relative == Directory || IsOwn(relative)
-            ? Directory.Split('/').Length - 1
-            : parts.Length;
+        var ownFrom = IsOwn(relative + "/") ? Directory.Split('/').Length - 2 : parts.Length;
         var outer = Path.Combine(root, string.Join('/', parts[..ownFrom]));
         if (create)
         {
