@@ -161,13 +161,9 @@ public static class Applier
             {
                 AtomicFile.Delete(path);
             }
-            else if (StateFiles.IsOwn(change.Path))
-            {
-                StateFiles.Write(root, change.Path, change.NewContent, change.Mode);
-            }
             else
             {
-                AtomicFile.Write(path, change.NewContent, change.Mode);
+                StateFiles.WriteManaged(root, change.Path, change.NewContent, change.Mode);
             }
 
             if (++writes == crashAfterWrites)

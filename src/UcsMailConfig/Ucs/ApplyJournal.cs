@@ -159,14 +159,13 @@ public sealed class ApplyJournal
     {
         foreach (var file in Content.Files)
         {
-            var target = Path.Combine(_root, file.Path);
             if (file.Existed)
             {
-                AtomicFile.Write(target, _backups[file.Path], (UnixFileMode)file.Mode);
+                StateFiles.WriteManaged(_root, file.Path, _backups[file.Path], (UnixFileMode)file.Mode);
             }
             else
             {
-                AtomicFile.Delete(target);
+                AtomicFile.Delete(Path.Combine(_root, file.Path));
             }
         }
     }

@@ -56,6 +56,19 @@ public static class StateFiles
         }
     }
 
+    /// <summary>Writes a file the tool manages below the root: one of ours as <see cref="Write"/> does, any other atomically in its folder.</summary>
+    public static void WriteManaged(string root, string relative, ReadOnlySpan<byte> content, UnixFileMode mode)
+    {
+        if (IsOwn(relative))
+        {
+            Write(root, relative, content, mode);
+        }
+        else
+        {
+            AtomicFile.Write(Path.Combine(root, relative), content, mode);
+        }
+    }
+
     /// <summary>
     /// Opens the file with <paramref name="access"/> (a Libc access mode and flags), after the
     /// owner and mode checks. With <paramref name="create"/> a missing file (and folder) is
