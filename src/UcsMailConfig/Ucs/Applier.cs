@@ -6,7 +6,8 @@ namespace UcsMailConfig.Ucs;
 
 /// <summary>
 /// Apply: makes a host match a policy, or leaves it as it was. In order: lock; recover from
-/// an interrupted apply (check mode only warns and plans against what recovery would restore); DKIM keys (created on request) and render; refuse a selector whose
+/// an interrupted apply (check mode only warns and plans against what recovery would
+/// restore); read our state; DKIM keys (created on request) and render; refuse a selector whose
 /// key or DNS record is missing; plan (nothing to do: done, no program run); ask dpkg about the
 /// S/MIME plugin the policy configures; check the change with the real tools on a staging
 /// copy; journal (backups and intent); write our files atomically; <c>ucr register</c>/<c>update</c>,
