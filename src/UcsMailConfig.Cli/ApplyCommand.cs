@@ -53,9 +53,17 @@ internal static class ApplyCommand
             using var sigint = options.CheckOnly ? null : PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var sigterm = options.CheckOnly ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             var report = Run(loaded, options with { Interrupt = interrupt.Token });
-            if (!options.CheckOnly && report.Outcome != ApplyOutcome.Unchanged)
+            // A refusal changed nothing, so it leaves no line either (its log may be what was refused).
+            if (!options.CheckOnly && report.Outcome is not (ApplyOutcome.Unchanged or ApplyOutcome.Refused))
             {
-                AuditLog.Append(options.Root, path == PolicyInput.StandardInput ? loaded.Name : Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(loaded.Content)), report, DateTimeOffset.UtcNow);
+                try
+                {
+                    AuditLog.Append(options.Root, path == PolicyInput.StandardInput ? loaded.Name : Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(loaded.Content)), report, DateTimeOffset.UtcNow);
+                }
+                catch (Exception e) when (e is StateRefusedException or IOException or UnauthorizedAccessException)
+                {
+                    stderr.WriteLine($"error: the apply's line was not logged: {e.Message}");
+                }
             }
 
             var exitCode = ExitCodeOf(report.Outcome);
@@ -82,14 +90,22 @@ internal static class ApplyCommand
         return command;
     }
 
-    /// <summary>Runs the apply (or its check mode); a lock held too long is a refusal.</summary>
+    /// <summary>
+    /// Runs the apply (or its check mode); a lock held too long and state or a log that cannot
+    /// be trusted are refusals.
+    /// </summary>
     public static ApplyReport Run(LoadedPolicy policy, ApplyOptions options)
     {
         try
         {
+            if (!options.CheckOnly)
+            {
+                AuditLog.Check(options.Root);
+            }
+
             return Applier.Apply(policy.Policy, options);
         }
-        catch (TimeoutException e)
+        catch (StateRefusedException e)
         {
             return new ApplyReport(ApplyOutcome.Refused, null, [], [e.Message], [], false, TimeSpan.Zero);
         }

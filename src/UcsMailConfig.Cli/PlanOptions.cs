@@ -13,7 +13,7 @@ namespace UcsMailConfig.Cli;
 internal sealed class PlanOptions
 {
     private readonly HostOptions _host = new();
-    private readonly Option<int> _lockWait = new("--lock-wait") { Description = "Seconds to wait for another apply on the same host to finish", DefaultValueFactory = _ => 60 };
+    private readonly Option<int> _lockWait = new("--lock-wait") { Description = "Seconds to wait for another apply on the same host to finish", DefaultValueFactory = _ => (int)ApplyLock.DefaultWait.TotalSeconds };
     private readonly Option<int> _timeout = new("--timeout") { Description = "Seconds each external program may run", DefaultValueFactory = _ => 120 };
     private readonly Option<bool> _generateKeys = new("--generate-keys") { Description = "Create the DKIM keys that pending and active selectors name but that do not exist yet (never over an existing key)" };
     private readonly Option<string?> _dnsServer = new("--dns-server") { Description = "IP[:PORT] of the DNS server asked whether a newly active selector's record is published (default: the system's resolvers)" };
@@ -46,6 +46,7 @@ internal sealed class PlanOptions
             GenerateKeys = parse.GetValue(_generateKeys),
             DnsServer = server,
             ActivateWithoutDns = parse.GetValue(_activateWithoutDns),
+            Waiting = message => stderr.WriteLine($"note: {message}"),
         };
     }
 }

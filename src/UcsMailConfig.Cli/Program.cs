@@ -1,1 +1,2 @@
+UcsMailConfig.Ucs.FileCreationMask.Apply();
 return UcsMailConfig.Cli.CliApp.Run(args, Console.Out, Console.Error);

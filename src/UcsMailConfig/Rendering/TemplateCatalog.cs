@@ -24,6 +24,13 @@ public static class TemplateCatalog
     public const string DnsZone = "state/dns/zone";
     public const string DnsPlain = "state/dns/plain";
 
+    /// <summary>Every template there is; a file the tool manages is one of their outputs.</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        MainCfFragment, OpenDkimConf, KeyTable, SigningTable, TrustedHosts, InternalHosts,
+        TlsPolicyMap, KopanoSmimeConfig, Info, UcrVariables, DnsZone, DnsPlain,
+    ];
+
     public const string UcrTemplatesDirectory = "etc/univention/templates/";
     public const string StateDirectory = "var/lib/ucs-mail-config/";
 

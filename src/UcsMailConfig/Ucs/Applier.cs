@@ -6,7 +6,8 @@ namespace UcsMailConfig.Ucs;
 
 /// <summary>
 /// Apply: makes a host match a policy, or leaves it as it was. In order: lock; recover from
-/// an interrupted apply; DKIM keys (created on request) and render; refuse a selector whose
+/// an interrupted apply (check mode only warns and plans against what recovery would
+/// restore); read our state; DKIM keys (created on request) and render; refuse a selector whose
 /// key or DNS record is missing; plan (nothing to do: done, no program run); ask dpkg about the
 /// S/MIME plugin the policy configures; check the change with the real tools on a staging
 /// copy; journal (backups and intent); write our files atomically; <c>ucr register</c>/<c>update</c>,
@@ -43,10 +44,18 @@ public static class Applier
             return Report(ApplyOutcome.Refused, null, recovered: false);
         }
 
-        using var applyLock = ApplyLock.Acquire(root, options.LockWait);
+        // Check mode shares the lock only if it exists, and never recovers: it plans against what recovery would restore.
+        using var applyLock = ApplyLock.Acquire(root, options.LockWait, readOnly: options.CheckOnly, options.Waiting);
 
         var recovered = false;
-        if (ApplyJournal.Pending(root) is { } interrupted)
+        ApplyJournal? recovering = null;
+        var pending = ApplyJournal.Pending(root);
+        if (pending is not null && options.CheckOnly)
+        {
+            warnings.Add(ApplyJournal.MustRecover);
+            recovering = pending;
+        }
+        else if (pending is { } interrupted)
         {
             notes.Add($"an earlier apply was interrupted; restored the configuration from {interrupted.Location}");
             if (Restore(interrupted, root, options.Tools, runner, errors) is false)
@@ -61,6 +70,8 @@ public static class Applier
                 flushQueue: false, root, options.Tools, runner, notes);
         }
 
+        // Our state is trusted (or refused) before anything, a key included, is created.
+        var previous = Planner.Previous(root, recovering);
         if (DkimReadiness.PrepareKeys(policy, root, options, errors, notes) is not { } keys)
         {
             return Report(ApplyOutcome.Refused, null, recovered);
@@ -73,7 +84,7 @@ public static class Applier
             return Report(ApplyOutcome.Refused, null, recovered);
         }
 
-        var plan = Planner.Plan(tree, model, root);
+        var plan = Planner.Plan(tree, model, root, previous, recovering);
         if (!plan.HasChanges)
         {
             return Report(ApplyOutcome.Unchanged, plan, recovered);
@@ -143,11 +154,11 @@ public static class Applier
                 notes.Add("interrupted by a signal after the new configuration was in place and checked; the apply was completed");
             }
 
-            AtomicFile.Write(Path.Combine(root, ApplyState.RelativePath), plan.NewState.ToJson(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            StateFiles.Write(root, ApplyState.RelativePath, plan.NewState.ToJson());
             journal.Finish();
             return Report(ApplyOutcome.Applied, plan, recovered);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateRefusedException)
         {
             errors.Add($"writing failed: {e.Message}");
             return RollBack(journal, plan, reload: false);
@@ -184,7 +195,7 @@ public static class Applier
             var path = Path.Combine(root, change.Path);
             yield return change.Action == FileAction.Remove
                 ? () => { AtomicFile.Delete(path); return null; }
-                : () => { AtomicFile.Write(path, change.NewContent, change.Mode); return null; };
+                : () => { StateFiles.WriteManaged(root, change.Path, change.NewContent, change.Mode); return null; };
         }
 
         if (plan.Registration == RegistrationChange.Register)

@@ -6,12 +6,21 @@ namespace UcsMailConfig.Ucs;
 /// The write-ahead journal of one apply: a copy of every file the apply may change (our
 /// templates, UCR's generated targets, compiled Postfix tables, our state) and the old value of every UCR variable it
 /// sets, taken before anything changes. The intent file is written last, so its presence
-/// means "an apply may have changed things and did not finish"; the next run restores from
-/// it before planning. Removed when the apply is complete or rolled back.
+/// means "an apply may have changed things and did not finish"; the next apply restores from
+/// it before planning, and diff and apply --check plan against what it would restore. Removed
+/// when the apply is complete or rolled back. The journal is the tool's own state
+/// (<see cref="StateFiles"/>: root's, 0700/0600, no symlinks), and an intent that names a file,
+/// variable or mode the tool never writes, or a backup that is missing, is refused whole
+/// before anything is restored.
 /// </summary>
 public sealed class ApplyJournal
 {
-    public const string RelativeDirectory = "var/lib/ucs-mail-config/journal";
+    public const string RelativeDirectory = StateFiles.Directory + "journal";
+
+    /// <summary>What diff and apply --check say first when they find an interrupted apply's journal.</summary>
+    public const string MustRecover = "an interrupted apply must be recovered: run apply";
+
+    private const string IntentFile = RelativeDirectory + "/intent.json";
 
     /// <summary>What must be put back: files (with whether they existed), variables, UCR targets to commit again.</summary>
     public sealed record Intent(IReadOnlyList<SavedFile> Files, IReadOnlyList<SavedVariable> Variables, bool RegistrationChanged, IReadOnlyList<string> Targets);
@@ -22,19 +31,22 @@ public sealed class ApplyJournal
 
     private readonly string _root;
 
-    private ApplyJournal(string root, Intent content)
+    // The backups, read (and checked) once: a rollback or recovery needs no further read of the journal.
+    private readonly Dictionary<string, byte[]> _backups;
+
+    private ApplyJournal(string root, Intent content, Dictionary<string, byte[]> backups)
     {
         _root = root;
         Content = content;
+        _backups = backups;
     }
 
     public Intent Content { get; }
 
-    private string Directory => Path.Combine(_root, RelativeDirectory);
+    /// <summary>Where the backups are, for a message when even the rollback failed.</summary>
+    public string Location => Path.Combine(_root, RelativeDirectory);
 
-    private string IntentPath => Path.Combine(Directory, "intent.json");
-
-    private string BackupPath(string relative) => Path.Combine(Directory, "files", relative);
+    private static string BackupPath(string relative) => $"{RelativeDirectory}/files/{relative}";
 
     /// <summary>Backs up everything <paramref name="plan"/> may change, then records the intent.</summary>
     public static ApplyJournal Begin(string root, ApplyPlan plan)
@@ -47,40 +59,99 @@ public sealed class ApplyJournal
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
+        var backups = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var files = new List<SavedFile>();
+        foreach (var path in paths)
+        {
+            var live = Path.Combine(root, path);
+            var existed = File.Exists(live);
+            if (existed)
+            {
+                backups[path] = File.ReadAllBytes(live);
+            }
+
+            files.Add(new SavedFile(path, existed, existed ? (int)File.GetUnixFileMode(live) : 0));
+        }
+
         var journal = new ApplyJournal(root, new Intent(
-            [.. paths.Select(p => new SavedFile(p, File.Exists(Path.Combine(root, p)), File.Exists(Path.Combine(root, p)) ? (int)File.GetUnixFileMode(Path.Combine(root, p)) : 0))],
+            files,
             [.. plan.Variables.Select(v => new SavedVariable(v.Name, v.OldValue))],
             plan.Registration != RegistrationChange.None,
-            plan.CommitTargets));
+            plan.CommitTargets), backups);
 
-        if (System.IO.Directory.Exists(journal.Directory))
+        // Leftovers without an intent mean nothing (Pending found none).
+        if (Directory.Exists(journal.Location))
         {
-            System.IO.Directory.Delete(journal.Directory, recursive: true);
+            Directory.Delete(journal.Location, recursive: true);
         }
 
-        System.IO.Directory.CreateDirectory(journal.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        foreach (var file in journal.Content.Files.Where(f => f.Existed))
+        foreach (var (path, content) in backups)
         {
-            AtomicFile.Write(journal.BackupPath(file.Path), File.ReadAllBytes(Path.Combine(root, file.Path)), (UnixFileMode)file.Mode);
+            StateFiles.Write(root, BackupPath(path), content);
         }
 
-        AtomicFile.Write(journal.IntentPath, JsonSerializer.SerializeToUtf8Bytes(journal.Content, StateJsonContext.Default.Intent),
-            UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        StateFiles.Write(root, IntentFile, JsonSerializer.SerializeToUtf8Bytes(journal.Content, StateJsonContext.Default.Intent));
         return journal;
     }
 
-    /// <summary>The journal an interrupted apply left, or null.</summary>
+    /// <summary>
+    /// The journal an interrupted apply left, or null. Reads only: nothing is restored here.
+    /// Throws <see cref="StateRefusedException"/> when the journal cannot be trusted.
+    /// </summary>
     public static ApplyJournal? Pending(string root)
     {
-        var path = Path.Combine(root, RelativeDirectory, "intent.json");
-        if (!File.Exists(path))
+        if (StateFiles.Read(root, IntentFile) is not { } json)
         {
             return null;
         }
 
-        var intent = JsonSerializer.Deserialize(File.ReadAllBytes(path), StateJsonContext.Default.Intent)
-            ?? throw new InvalidDataException($"{path} is empty");
-        return new ApplyJournal(root, intent);
+        var intentPath = Path.Combine(root, IntentFile);
+        Intent? intent;
+        try
+        {
+            intent = JsonSerializer.Deserialize(json, StateJsonContext.Default.Intent);
+        }
+        catch (JsonException e)
+        {
+            throw Refusal(root, $"{intentPath} is not valid JSON ({e.Message.ReplaceLineEndings(" ")})");
+        }
+
+        if (intent?.Files is null || intent.Variables is null || intent.Targets is null)
+        {
+            throw Refusal(root, $"{intentPath} lacks its files, variables or targets");
+        }
+
+        var problem =
+            intent.Files.FirstOrDefault(f => f?.Path is null || !ManagedPaths.IsFile(f.Path)) is { } file ? $"names the file {ApplyState.Quote(file?.Path ?? "")}, which is not one ucs-mail-config manages (absolute, with '..' or outside its files)"
+            : intent.Files.FirstOrDefault(f => f.Existed && !ManagedPaths.IsMode(f.Mode)) is { } mode ? $"gives {mode.Path} the mode {Convert.ToString(mode.Mode, 8)}, which ucs-mail-config never writes (setuid, setgid, sticky, or writable by others)"
+            : intent.Variables.FirstOrDefault(v => v?.Name is null || !ManagedPaths.IsVariable(v.Name) || !ManagedPaths.IsValue(v.Value)) is { } variable ? $"names the UCR variable {ApplyState.Quote(variable?.Name ?? "")} or a value ucs-mail-config never sets"
+            : intent.Targets.FirstOrDefault(t => t is null || !t.StartsWith('/') || !ManagedPaths.IsFile(t[1..])) is { } target ? $"names the UCR target {ApplyState.Quote(target ?? "")}, which ucs-mail-config does not manage"
+            : null;
+        if (problem is not null)
+        {
+            throw Refusal(root, $"{intentPath} {problem}");
+        }
+
+        var backups = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var saved in intent.Files.Where(f => f.Existed))
+        {
+            backups[saved.Path] = StateFiles.Read(root, BackupPath(saved.Path))
+                ?? throw Refusal(root, $"{intentPath} names the backup {Path.Combine(root, BackupPath(saved.Path))}, which is missing");
+        }
+
+        return new ApplyJournal(root, intent, backups);
+    }
+
+    /// <summary>
+    /// What recovering would leave at <paramref name="relative"/>: true when the journal saved
+    /// that file, with its old content and mode (content null: the file did not exist).
+    /// </summary>
+    public bool TryGetSaved(string relative, out byte[]? content, out UnixFileMode mode)
+    {
+        var saved = Content.Files.FirstOrDefault(f => f.Path == relative);
+        content = saved is { Existed: true } ? _backups[relative] : null;
+        mode = (UnixFileMode)(saved?.Mode ?? 0);
+        return saved is not null;
     }
 
     /// <summary>
@@ -103,14 +174,14 @@ public sealed class ApplyJournal
                     continue;
                 }
 
-                var backup = File.ReadAllBytes(BackupPath(file.Path));
+                var backup = _backups[file.Path];
                 var mode = (UnixFileMode)file.Mode;
                 if (!File.Exists(target) || File.GetUnixFileMode(target) != mode || !File.ReadAllBytes(target).AsSpan().SequenceEqual(backup))
                 {
-                    AtomicFile.Write(target, backup, mode);
+                    StateFiles.WriteManaged(_root, file.Path, backup, mode);
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateRefusedException)
             {
                 failures.Add($"{file.Path} ({(file.Existed ? "cannot put back the old content" : "cannot remove it")}: {e.Message})");
             }
@@ -119,13 +190,13 @@ public sealed class ApplyJournal
         return failures;
     }
 
-    /// <summary>Where the backups are, for a message when even the rollback failed.</summary>
-    public string Location => Directory;
-
     public void Finish()
     {
         // The intent goes first: without it, leftover backups mean nothing.
-        AtomicFile.Delete(IntentPath);
-        System.IO.Directory.Delete(Directory, recursive: true);
+        AtomicFile.Delete(Path.Combine(_root, IntentFile));
+        Directory.Delete(Location, recursive: true);
     }
+
+    private static StateRefusedException Refusal(string root, string problem) =>
+        new($"{problem}; it was not written by ucs-mail-config or is damaged, so nothing was restored or changed: check what an interrupted apply left half-done (the backups are in {Path.Combine(root, RelativeDirectory, "files")}), put back by hand what you need, remove {Path.Combine(root, RelativeDirectory)}, then run apply");
 }

@@ -1,40 +1,121 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
 namespace UcsMailConfig.Ucs;
 
 /// <summary>
-/// One apply at a time per root: an exclusive lock on var/lib/ucs-mail-config/lock (flock,
-/// released by the kernel if the process dies). A second apply waits up to the given time,
-/// checking every 100 ms, then gives up with a clear message.
+/// One apply at a time per root: an exclusive flock on var/lib/ucs-mail-config/lock (root's
+/// 0600 in a 0700 folder, so no other user can open it, let alone hold it; released by the
+/// kernel if the process dies), with the holder's pid and start time in lock.holder beside it.
+/// diff and apply --check share the lock, and only when it already exists: they create
+/// nothing. A waiter says once whom it waits for, checks every 100 ms, and past the wait
+/// gives up with a refusal naming the holder.
 /// </summary>
-public sealed class ApplyLock : IDisposable
+public sealed partial class ApplyLock : IDisposable
 {
-    public const string RelativePath = "var/lib/ucs-mail-config/lock";
+    public const string RelativePath = StateFiles.Directory + "lock";
+
+    public const string HolderRelativePath = StateFiles.Directory + "lock.holder";
+
+    /// <summary>How long a command waits for the lock unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(60);
 
     private readonly FileStream _stream;
+    private readonly string? _holder;
 
-    private ApplyLock(FileStream stream) => _stream = stream;
-
-    public static ApplyLock Acquire(string root, TimeSpan wait)
+    private ApplyLock(FileStream stream, string? holder)
     {
-        var path = Path.Combine(root, RelativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var deadline = DateTime.UtcNow + wait;
-        while (true)
+        _stream = stream;
+        _holder = holder;
+    }
+
+    /// <summary>
+    /// Takes the lock; <paramref name="readOnly"/>: shared, and null (no lock taken, nothing
+    /// created) when there is no lock file. Throws <see cref="StateRefusedException"/> when the
+    /// lock is still held after <paramref name="wait"/> or cannot be trusted.
+    /// </summary>
+    public static ApplyLock? Acquire(string root, TimeSpan wait, bool readOnly, Action<string> waiting)
+    {
+        var handle = StateFiles.Open(root, RelativePath, readOnly ? Libc.ReadOnly : Libc.ReadWrite, create: !readOnly);
+        if (handle is null)
         {
-            try
+            return null;
+        }
+
+        var stream = new FileStream(handle, readOnly ? FileAccess.Read : FileAccess.ReadWrite, bufferSize: 0);
+        try
+        {
+            var deadline = DateTime.UtcNow + wait;
+            var operation = (readOnly ? Libc.LockShared : Libc.LockExclusive) | Libc.LockNonBlocking;
+            var told = false;
+            while (Libc.Flock((int)handle.DangerousGetHandle(), operation) != 0)
             {
-                // .NET takes FileShare.None as an exclusive flock on Linux.
-                return new ApplyLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
+                var errno = Libc.LastError;
+                if (errno != Libc.WouldBlock)
+                {
+                    throw new IOException($"cannot lock {Path.Combine(root, RelativePath)}: {Libc.Error(errno)}");
+                }
+
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw new StateRefusedException($"the lock {Path.Combine(root, RelativePath)} is held by {Holder(root)} and was not released within {wait.TotalSeconds:0} s, so nothing was changed: let that run finish (or check what the pid is), then try again");
+                }
+
+                if (!told)
+                {
+                    waiting($"waiting for the lock held by {Holder(root)} (up to {wait.TotalSeconds:0} s)");
+                    told = true;
+                }
+
                 Thread.Sleep(100);
             }
-            catch (IOException e)
+
+            if (readOnly)
             {
-                throw new TimeoutException($"another ucs-mail-config apply holds {path} and did not finish within {wait.TotalSeconds:0} s; try again later ({e.Message})", e);
+                return new ApplyLock(stream, holder: null);
             }
+
+            var since = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            StateFiles.Write(root, HolderRelativePath, Encoding.ASCII.GetBytes($"pid {Environment.ProcessId} since {since}\n"));
+            return new ApplyLock(stream, Path.Combine(root, HolderRelativePath));
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
         }
     }
 
-    public void Dispose() => _stream.Dispose();
+    /// <summary>Who holds the lock, as lock.holder says, for a person; read only after the usual checks.</summary>
+    private static string Holder(string root)
+    {
+        string? recorded;
+        try
+        {
+            recorded = StateFiles.Read(root, HolderRelativePath) is { } bytes ? Encoding.ASCII.GetString(bytes) : null;
+        }
+        catch (Exception e) when (e is StateRefusedException or IOException)
+        {
+            recorded = null;
+        }
+
+        return recorded is not null && HolderLine().Match(recorded) is { Success: true } match
+            ? match.Groups[1].Value
+            : "another process (it recorded no pid: an apply --check, a diff, or an older ucs-mail-config)";
+    }
+
+    public void Dispose()
+    {
+        // The holder goes first: while the lock is held nobody else writes it.
+        if (_holder is not null)
+        {
+            File.Delete(_holder);
+        }
+
+        _stream.Dispose();
+    }
+
+    [GeneratedRegex(@"\A(pid [0-9]{1,10} since [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)\n\z")]
+    private static partial Regex HolderLine();
 }

@@ -17,6 +17,9 @@ public sealed record ApplyOptions(string Root, ToolPaths Tools, bool CheckOnly, 
     /// <summary>Let a selector start signing although DNS does not show its record (loudly).</summary>
     public bool ActivateWithoutDns { get; init; }
 
+    /// <summary>Told once, for a person, when the lock is held and the apply waits for it.</summary>
+    public Action<string> Waiting { get; init; } = _ => { };
+
     /// <summary>
     /// Cancelled when the process is asked to stop (SIGINT, SIGTERM): the apply ends its current
     /// step, then rolls everything back, or completes when only reloads are left.

@@ -8,34 +8,64 @@ namespace UcsMailConfig.Ucs;
 /// <summary>
 /// Plan: compares a rendered tree and its UCR variable settings with what is below a root
 /// and with the state of the last apply. Reads files only; runs nothing; changes nothing.
+/// With an interrupted apply's journal, plans against what recovering from it would restore
+/// (diff and apply --check, which never recover themselves).
 /// </summary>
 public static class Planner
 {
-    public static ApplyPlan Plan(RenderedTree tree, RenderModel model, string root)
+    /// <summary>
+    /// What the last apply recorded: state.json, or its backup in <paramref name="recovering"/>.
+    /// Read (and refused when it cannot be trusted) before anything else happens.
+    /// </summary>
+    public static ApplyState Previous(string root, ApplyJournal? recovering) =>
+        recovering is not null && recovering.TryGetSaved(ApplyState.RelativePath, out var saved, out _)
+            ? saved is null ? ApplyState.Empty : ApplyState.Parse(saved, Path.Combine(recovering.Location, "files", ApplyState.RelativePath))
+            : ApplyState.Load(root);
+
+    public static ApplyPlan Plan(RenderedTree tree, RenderModel model, string root, ApplyState previous, ApplyJournal? recovering)
     {
-        var previous = ApplyState.Load(root);
-        var registry = UcrRegistryFile.Read(root);
+        (byte[] Content, UnixFileMode Mode)? Read(string relative)
+        {
+            if (recovering is not null && recovering.TryGetSaved(relative, out var saved, out var savedMode))
+            {
+                return saved is null ? null : (saved, savedMode);
+            }
+
+            var path = Path.Combine(root, relative);
+            return File.Exists(path) ? (File.ReadAllBytes(path), File.GetUnixFileMode(path)) : null;
+        }
+
+        var registry = new Dictionary<string, string>(UcrRegistryFile.Read(root), StringComparer.Ordinal);
+        foreach (var variable in recovering?.Content.Variables ?? [])
+        {
+            if (variable.Value is null)
+            {
+                registry.Remove(variable.Name);
+            }
+            else
+            {
+                registry[variable.Name] = variable.Value;
+            }
+        }
 
         var files = new List<FileChange>();
         foreach (var file in tree.Files.Values)
         {
-            var path = Path.Combine(root, file.Path);
-            if (!File.Exists(path))
+            if (Read(file.Path) is not { } current)
             {
                 files.Add(new FileChange(file.Path, FileAction.Create, [], file.Content, file.Mode));
             }
-            else if (!File.ReadAllBytes(path).AsSpan().SequenceEqual(file.Content) || File.GetUnixFileMode(path) != file.Mode)
+            else if (!current.Content.AsSpan().SequenceEqual(file.Content) || current.Mode != file.Mode)
             {
-                files.Add(new FileChange(file.Path, FileAction.Update, File.ReadAllBytes(path), file.Content, file.Mode));
+                files.Add(new FileChange(file.Path, FileAction.Update, current.Content, file.Content, file.Mode));
             }
         }
 
         foreach (var stale in previous.Files.Where(p => !tree.Files.ContainsKey(p)).Order(StringComparer.Ordinal))
         {
-            var path = Path.Combine(root, stale);
-            if (File.Exists(path))
+            if (Read(stale) is { } current)
             {
-                files.Add(new FileChange(stale, FileAction.Remove, File.ReadAllBytes(path), [], 0));
+                files.Add(new FileChange(stale, FileAction.Remove, current.Content, [], 0));
             }
         }
 
