@@ -256,7 +256,7 @@ public sealed class StateTrustTests
         var policy = ApplySandbox.Example("single-domain");
         var words = command.Split(' ');
         return words[0] == "diff"
-            ? host.Cli("diff", policy, "--root", host.Root)
+            ? host.Diff(policy)
             : host.Apply(policy, words[1..]);
     }
 
