@@ -89,7 +89,6 @@ public static class RenderOutput
                     throw new IOException($"{shown} was replaced by someone else's folder while render wrote it");
                 }
 
-                Posix.SetMode(folder, StagingMode, shown);
                 tree.WriteTo(folder, shown);
                 WriteManifest(folder, shown, tree.Files.Keys);
                 Posix.SetMode(folder, FinishedMode, shown);
