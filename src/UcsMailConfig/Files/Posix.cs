@@ -175,7 +175,8 @@ internal static partial class Posix
 
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 
-    public static void UnlinkAt(Descriptor folder, string name) => unlinkat(folder.Value, name, 0);
+    /// <summary>Removes the entry if it is there, for cleaning up; use <see cref="TryUnlinkAt"/> where a failure matters.</summary>
+    public static void UnlinkAt(Descriptor folder, string name) => TryUnlinkAt(folder, name);
 
     private static Descriptor Check(int value, string shownAs) =>
         value >= 0 ? new Descriptor(value) : throw Failure("cannot open", shownAs);
