@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Files;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;

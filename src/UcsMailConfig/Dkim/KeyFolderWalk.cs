@@ -1,3 +1,4 @@
+using UcsMailConfig.Files;
 using UcsMailConfig.Policy.Values;
 
 namespace UcsMailConfig.Dkim;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using UcsMailConfig.Files;
 
 namespace UcsMailConfig.Dkim;
 

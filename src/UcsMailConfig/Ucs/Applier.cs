@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using UcsMailConfig.Files;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
 

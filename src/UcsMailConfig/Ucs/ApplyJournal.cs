@@ -1,4 +1,5 @@
 using System.Text.Json;
+using UcsMailConfig.Files;
 
 namespace UcsMailConfig.Ucs;
 

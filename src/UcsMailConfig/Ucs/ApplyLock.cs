@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using UcsMailConfig.Files;
 
 namespace UcsMailConfig.Ucs;
 
@@ -37,7 +38,7 @@ public sealed partial class ApplyLock : IDisposable
     /// </summary>
     public static ApplyLock? Acquire(string root, TimeSpan wait, bool readOnly, Action<string> waiting)
     {
-        var handle = StateFiles.Open(root, RelativePath, readOnly ? Libc.ReadOnly : Libc.ReadWrite, create: !readOnly);
+        var handle = StateFiles.Open(root, RelativePath, readOnly ? Posix.ReadOnly : Posix.ReadWrite, create: !readOnly);
         if (handle is null)
         {
             return null;
@@ -47,14 +48,13 @@ public sealed partial class ApplyLock : IDisposable
         try
         {
             var deadline = DateTime.UtcNow + wait;
-            var operation = (readOnly ? Libc.LockShared : Libc.LockExclusive) | Libc.LockNonBlocking;
+            var operation = (readOnly ? Posix.LockShared : Posix.LockExclusive) | Posix.LockNonBlocking;
             var told = false;
-            while (Libc.Flock((int)handle.DangerousGetHandle(), operation) != 0)
+            while (!Posix.TryLock(handle, operation, out var errno))
             {
-                var errno = Libc.LastError;
-                if (errno != Libc.WouldBlock)
+                if (errno != Posix.WouldBlock)
                 {
-                    throw new IOException($"cannot lock {Path.Combine(root, RelativePath)}: {Libc.Error(errno)}");
+                    throw new IOException($"cannot lock {Path.Combine(root, RelativePath)}: {Posix.Describe(errno)}");
                 }
 
                 if (DateTime.UtcNow >= deadline)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using UcsMailConfig.Files;
 
 namespace UcsMailConfig.Ucs;
 
@@ -13,13 +14,13 @@ public static class AuditLog
     public const string RelativePath = "var/log/univention/ucs-mail-config.log";
 
     /// <summary>Refuses (<see cref="StateRefusedException"/>) a log that exists but cannot be trusted; creates nothing.</summary>
-    public static void Check(string root) => StateFiles.Open(root, RelativePath, Libc.ReadOnly, create: false)?.Dispose();
+    public static void Check(string root) => StateFiles.Open(root, RelativePath, Posix.ReadOnly, create: false)?.Dispose();
 
     public static void Append(string root, string policyPath, string policySha256, ApplyReport report, DateTimeOffset now)
     {
         var line = string.Create(CultureInfo.InvariantCulture,
             $"{now.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} apply outcome={report.Outcome.ToString().ToLowerInvariant()} policy={Sanitize(policyPath)} sha256={policySha256} files={report.Plan?.Files.Length ?? 0} variables={report.Plan?.Variables.Length ?? 0} commands={report.Commands.Count} recovered={(report.RecoveredInterruptedApply ? "yes" : "no")} duration_ms={(long)report.Duration.TotalMilliseconds}\n");
-        using var handle = StateFiles.Open(root, RelativePath, Libc.WriteOnly | Libc.Append, create: true)!;
+        using var handle = StateFiles.Open(root, RelativePath, Posix.WriteOnly | Posix.Append, create: true)!;
         using var stream = new FileStream(handle, FileAccess.Write, bufferSize: 0);
         stream.Write(System.Text.Encoding.UTF8.GetBytes(line));
     }

@@ -1,3 +1,5 @@
+using UcsMailConfig.Files;
+
 namespace UcsMailConfig.Ucs;
 
 /// <summary>
@@ -7,5 +9,5 @@ namespace UcsMailConfig.Ucs;
 /// </summary>
 public static class FileCreationMask
 {
-    public static void Apply() => Libc.Umask(0b000_010_010);
+    public static void Apply() => Posix.SetCreationMask(UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using UcsMailConfig.Files;
 using UcsMailConfig.Rendering;
 
 namespace UcsMailConfig.Ucs;
@@ -7,8 +8,8 @@ namespace UcsMailConfig.Ucs;
 /// The tool's own files: below var/lib/ucs-mail-config (state.json, the journal and its
 /// backups, the lock and its holder) and the audit log in UCS's var/log/univention. Our folders
 /// are root's 0700 and our files root's 0600; each is reached through its folder's descriptor
-/// without following a symlink, and trusted only after fstat shows the owner is the user
-/// running the tool (root) and nobody else can write it. Anything else raises
+/// without following a symlink, and trusted only after statx on the descriptor shows the owner
+/// is the user running the tool (root) and nobody else can write it. Anything else raises
 /// <see cref="StateRefusedException"/> before it is used, and nothing is changed.
 /// </summary>
 public static class StateFiles
@@ -19,9 +20,9 @@ public static class StateFiles
     /// <summary>True for a path below our own folder (written through <see cref="Write"/>).</summary>
     public static bool IsOwn(string relative) => relative.StartsWith(Directory, StringComparison.Ordinal);
 
-    private const int FolderMode = 0b111_000_000;
-    private const int FileMode = 0b110_000_000;
-    private const int OuterFolderMode = 0b111_101_101;
+    private const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OuterFolderMode = (UnixFileMode)0b111_101_101;
 
     // Group/other write, setuid, setgid, sticky: bits no file the tool trusts may have.
     private const UnixFileMode Untrusted = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite
@@ -30,7 +31,7 @@ public static class StateFiles
     /// <summary>The file's content, or null when it (or its folder) does not exist.</summary>
     public static byte[]? Read(string root, string relative)
     {
-        using var handle = Open(root, relative, Libc.ReadOnly, create: false);
+        using var handle = Open(root, relative, Posix.ReadOnly, create: false);
         if (handle is null)
         {
             return null;
@@ -43,17 +44,10 @@ public static class StateFiles
     }
 
     /// <summary>Replaces the file atomically with <paramref name="content"/>, mode 0600 unless told, creating our folders 0700.</summary>
-    public static void Write(string root, string relative, ReadOnlySpan<byte> content, UnixFileMode mode = (UnixFileMode)FileMode)
+    public static void Write(string root, string relative, ReadOnlySpan<byte> content, UnixFileMode mode = FileMode)
     {
-        var folder = OpenFolder(root, Path.GetDirectoryName(relative)!, create: true);
-        try
-        {
-            AtomicFile.WriteAt(folder, Path.GetFileName(relative), content, mode, Path.Combine(root, relative));
-        }
-        finally
-        {
-            Libc.Close(folder);
-        }
+        using var folder = OpenFolder(root, Path.GetDirectoryName(relative)!, create: true)!;
+        AtomicFile.WriteAt(folder, Path.GetFileName(relative), content, mode, Path.Combine(root, relative));
     }
 
     /// <summary>Writes a file the tool manages below the root: one of ours as <see cref="Write"/> does, any other atomically in its folder.</summary>
@@ -70,121 +64,158 @@ public static class StateFiles
     }
 
     /// <summary>
-    /// Opens the file with <paramref name="access"/> (a Libc access mode and flags), after the
-    /// owner and mode checks. With <paramref name="create"/> a missing file (and folder) is
-    /// created, and the modes are set to ours; without it a missing file gives null and
-    /// nothing on disk changes.
+    /// Removes a file or folder the tool manages below the root. One of ours (below
+    /// var/lib/ucs-mail-config) is reached as <see cref="Open"/> reaches it, through its checked
+    /// folder's descriptor, and removed with unlinkat (a folder with all it holds, no symlink
+    /// followed); any other as <see cref="AtomicFile.Delete"/> does. A missing one is nothing to do.
+    /// </summary>
+    public static void DeleteManaged(string root, string relative)
+    {
+        var path = Path.Combine(root, relative);
+        if (!IsOwn(relative))
+        {
+            AtomicFile.Delete(path);
+            return;
+        }
+
+        using var folder = OpenFolder(root, Path.GetDirectoryName(relative)!, create: false);
+        if (folder is null)
+        {
+            return;
+        }
+
+        var name = Path.GetFileName(relative);
+        var errno = Posix.TryUnlinkAt(folder, name);
+        if (errno == Posix.IsADirectory)
+        {
+            // Checked like every folder of ours (root's, nobody else may write it) before anything in it goes.
+            OpenFolder(root, relative, create: false)?.Dispose();
+            FolderTree.Remove(folder, name, path);
+        }
+        else if (errno is not 0 and not Posix.NoSuchFile)
+        {
+            throw new IOException($"cannot remove {path}: {Posix.Describe(errno)}");
+        }
+
+        // A removal is durable only once the folder's own entry is flushed.
+        Posix.Sync(folder, $"the folder of {path}");
+    }
+
+    /// <summary>
+    /// Opens the file with <paramref name="access"/> (<see cref="Posix.ReadOnly"/>… and
+    /// <see cref="Posix.Append"/>), after the owner and mode checks. With <paramref name="create"/>
+    /// a missing file (and folder) is created, and the modes are set to ours; without it a
+    /// missing file gives null and nothing on disk changes.
     /// </summary>
     public static SafeFileHandle? Open(string root, string relative, int access, bool create)
     {
         var path = Path.Combine(root, relative);
-        var folder = OpenFolder(root, Path.GetDirectoryName(relative)!, create);
-        if (folder < 0)
+        Descriptor file;
+        using (var folder = OpenFolder(root, Path.GetDirectoryName(relative)!, create))
         {
-            return null;
-        }
-
-        int descriptor;
-        try
-        {
-            descriptor = Libc.OpenAt(folder, Path.GetFileName(relative), access | Libc.NoFollow | Libc.CloseOnExec | (create ? Libc.Create : 0), FileMode);
-        }
-        finally
-        {
-            Libc.Close(folder);
-        }
-
-        if (descriptor < 0)
-        {
-            var errno = Libc.LastError;
-            return errno == Libc.NoSuchFile && !create ? null : throw Refusal(path, errno);
-        }
-
-        var handle = new SafeFileHandle(descriptor, ownsHandle: true);
-        try
-        {
-            Trust(descriptor, path, directory: false);
-            if (create && Libc.Fchmod(descriptor, FileMode) != 0)
+            if (folder is null)
             {
-                throw new IOException($"cannot set the mode of {path}: {Libc.Error(Libc.LastError)}");
+                return null;
             }
 
-            return handle;
+            try
+            {
+                file = Posix.OpenAt(folder, Path.GetFileName(relative), access, create, FileMode, path);
+            }
+            catch (PosixException e) when (e.Errno == Posix.NoSuchFile && !create)
+            {
+                return null;
+            }
+            catch (PosixException e)
+            {
+                throw Refusal(path, e);
+            }
         }
-        catch
+
+        using (file)
         {
-            handle.Dispose();
-            throw;
+            Trust(file, path, directory: false);
+            if (create)
+            {
+                Posix.SetMode(file, FileMode, path);
+            }
+
+            return file.Release();
         }
     }
 
     /// <summary>
-    /// A descriptor of the folder <paramref name="relative"/> below the root (the caller closes
-    /// it), or -1 when it does not exist and <paramref name="create"/> is false. The folders
-    /// from var/lib/ucs-mail-config down are ours: opened one by one without following a
-    /// symlink, checked, and (when creating) made 0700; the folders above are the host's.
+    /// The folder <paramref name="relative"/> below the root, or null when it does not exist
+    /// and <paramref name="create"/> is false. The folders from var/lib/ucs-mail-config down are
+    /// ours: opened one by one without following a symlink, checked, and (when creating) made
+    /// 0700; the folders above are the host's.
     /// </summary>
-    internal static int OpenFolder(string root, string relative, bool create)
+    internal static Descriptor? OpenFolder(string root, string relative, bool create)
     {
         var parts = relative.Split('/');
         var ownFrom = IsOwn(relative + "/") ? Directory.Split('/').Length - 2 : parts.Length;
         var outer = Path.Combine(root, string.Join('/', parts[..ownFrom]));
         if (create)
         {
-            System.IO.Directory.CreateDirectory(outer, (UnixFileMode)OuterFolderMode);
+            System.IO.Directory.CreateDirectory(outer, OuterFolderMode);
         }
 
-        var descriptor = Libc.Open(outer, Libc.ReadOnly | Libc.Directory | Libc.CloseOnExec, 0);
-        if (descriptor < 0)
+        Descriptor descriptor;
+        try
         {
-            var errno = Libc.LastError;
-            return errno == Libc.NoSuchFile && !create ? -1 : throw new IOException($"cannot open the folder {outer}: {Libc.Error(errno)}");
+            descriptor = Posix.OpenRoot(outer);
+        }
+        catch (PosixException e) when (e.Errno == Posix.NoSuchFile && !create)
+        {
+            return null;
         }
 
         for (var i = ownFrom; i < parts.Length; i++)
         {
             var path = Path.Combine(root, string.Join('/', parts[..(i + 1)]));
-            if (create && Libc.MkdirAt(descriptor, parts[i], FolderMode) != 0 && Libc.LastError != Libc.FileExists)
+            using var parent = descriptor;
+            if (create && !Posix.TryMakeFolderAt(parent, parts[i], FolderMode, out var errno) && errno != Posix.Exists)
             {
-                var errno = Libc.LastError;
-                Libc.Close(descriptor);
-                throw new IOException($"cannot create the folder {path}: {Libc.Error(errno)}");
-            }
-
-            var next = Libc.OpenAt(descriptor, parts[i], Libc.ReadOnly | Libc.Directory | Libc.NoFollow | Libc.CloseOnExec, 0);
-            var openError = Libc.LastError;
-            Libc.Close(descriptor);
-            if (next < 0)
-            {
-                return openError == Libc.NoSuchFile && !create ? -1 : throw Refusal(path, openError);
+                throw new IOException($"cannot create the folder {path}: {Posix.Describe(errno)}");
             }
 
             try
             {
-                Trust(next, path, directory: true);
-                if (create && Libc.Fchmod(next, FolderMode) != 0)
+                descriptor = Posix.OpenFolderAt(parent, parts[i], path);
+            }
+            catch (PosixException e) when (e.Errno == Posix.NoSuchFile && !create)
+            {
+                return null;
+            }
+            catch (PosixException e)
+            {
+                throw Refusal(path, e);
+            }
+
+            try
+            {
+                Trust(descriptor, path, directory: true);
+                if (create)
                 {
-                    throw new IOException($"cannot set the mode of {path}: {Libc.Error(Libc.LastError)}");
+                    Posix.SetMode(descriptor, FolderMode, path);
                 }
             }
             catch
             {
-                Libc.Close(next);
+                descriptor.Dispose();
                 throw;
             }
-
-            descriptor = next;
         }
 
         return descriptor;
     }
 
-    private static void Trust(int descriptor, string path, bool directory)
+    private static void Trust(Descriptor descriptor, string path, bool directory)
     {
-        var status = Libc.Status(descriptor, path);
+        var status = Posix.Status(descriptor, path);
         var problem =
             directory != status.IsDirectory || (!directory && !status.IsRegularFile) ? $"is not a {(directory ? "folder" : "regular file")}"
-            : status.Owner != Libc.Geteuid() ? $"is owned by uid {status.Owner}, not by root"
+            : status.UserId != Posix.EffectiveUserId ? $"is owned by uid {status.UserId}, not by root"
             : (status.Permissions & Untrusted) != 0 ? $"has mode {Convert.ToString((int)status.Permissions, 8)}, writable by others or with a setuid/setgid/sticky bit"
             : null;
         if (problem is not null)
@@ -193,11 +224,11 @@ public static class StateFiles
         }
     }
 
-    private static Exception Refusal(string path, int errno) => errno switch
+    private static Exception Refusal(string path, PosixException e) => e.Errno switch
     {
-        Libc.TooManyLinks or 20 /* ENOTDIR */ => new StateRefusedException(Message(path, "is a symlink (or not a folder where one must be)")),
-        21 /* EISDIR */ => new StateRefusedException(Message(path, "is a folder")),
-        _ => new IOException($"cannot open {path}: {Libc.Error(errno)}"),
+        Posix.TooManySymlinks or Posix.NotADirectory => new StateRefusedException(Message(path, "is a symlink (or not a folder where one must be)")),
+        Posix.IsADirectory => new StateRefusedException(Message(path, "is a folder")),
+        _ => e,
     };
 
     private static string Message(string path, string problem) =>
