@@ -26,7 +26,7 @@ internal sealed class PlanOptions
             command.Add(option);
         }
 
-        _host.AddTo(command, withTools: true);
+        _host.AddTo(command);
     }
 
     /// <summary>The apply's options, or null (said on <paramref name="stderr"/>) when one is malformed.</summary>
@@ -36,6 +36,19 @@ internal sealed class PlanOptions
         if (parse.GetValue(_dnsServer) is { } serverText && !DnsServerAddress.TryParse(serverText, out server))
         {
             stderr.WriteLine($"error: --dns-server {serverText} is not IP[:PORT]");
+            return null;
+        }
+
+        // A zero timeout would fail every program at once; a negative wait means nothing.
+        if (parse.GetValue(_timeout) is < 1 and var timeout)
+        {
+            stderr.WriteLine($"error: --timeout {timeout} must be at least 1 (seconds)");
+            return null;
+        }
+
+        if (parse.GetValue(_lockWait) is < 0 and var lockWait)
+        {
+            stderr.WriteLine($"error: --lock-wait {lockWait} must be 0 or more (seconds)");
             return null;
         }
 

@@ -20,7 +20,8 @@ public static class StateFiles
     public static bool IsOwn(string relative) => relative.StartsWith(Directory, StringComparison.Ordinal);
 
     private const int FolderMode = 0b111_000_000;
-    private const int FileMode = 0b110_000_000;
+    /// <summary>The mode of every file of the tool's own.</summary>
+    internal const int FileMode = 0b110_000_000;
     private const int OuterFolderMode = 0b111_101_101;
 
     // Group/other write, setuid, setgid, sticky: bits no file the tool trusts may have.
@@ -138,7 +139,9 @@ public static class StateFiles
         if (descriptor < 0)
         {
             var errno = Libc.LastError;
-            return errno == Libc.NoSuchFile && !create ? -1 : throw new IOException($"cannot open the folder {outer}: {Libc.Error(errno)}");
+            return errno == Libc.NoSuchFile && !create ? -1
+                : errno == 13 /* EACCES */ && !Environment.IsPrivilegedProcess ? throw new StateRefusedException(NotRoot(outer))
+                : throw new IOException($"cannot open the folder {outer}: {Libc.Error(errno)}");
         }
 
         for (var i = ownFrom; i < parts.Length; i++)
@@ -182,6 +185,12 @@ public static class StateFiles
     private static void Trust(int descriptor, string path, bool directory)
     {
         var status = Libc.Status(descriptor, path);
+        if (status.Owner == 0 && !Environment.IsPrivilegedProcess)
+        {
+            // Not a planted file: the tool runs as the wrong user.
+            throw new StateRefusedException(NotRoot(path));
+        }
+
         var problem =
             directory != status.IsDirectory || (!directory && !status.IsRegularFile) ? $"is not a {(directory ? "folder" : "regular file")}"
             : status.Owner != Libc.Geteuid() ? $"is owned by uid {status.Owner}, not by root"
@@ -197,8 +206,12 @@ public static class StateFiles
     {
         Libc.TooManyLinks or 20 /* ENOTDIR */ => new StateRefusedException(Message(path, "is a symlink (or not a folder where one must be)")),
         21 /* EISDIR */ => new StateRefusedException(Message(path, "is a folder")),
+        13 /* EACCES */ when !Environment.IsPrivilegedProcess => new StateRefusedException(NotRoot(path)),
         _ => new IOException($"cannot open {path}: {Libc.Error(errno)}"),
     };
+
+    private static string NotRoot(string path) =>
+        $"{path} is root's, and ucs-mail-config changed nothing: it must run as root; run it with sudo or as root";
 
     private static string Message(string path, string problem) =>
         $"{path} {problem}; ucs-mail-config trusts only its own files (root's, no symlink, not writable by others), so it changed nothing: find out who put it there, then remove it or make it root's with mode 0600 (folders 0700)";

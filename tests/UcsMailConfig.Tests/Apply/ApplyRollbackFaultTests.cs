@@ -95,6 +95,43 @@ public sealed class ApplyRollbackFaultTests
         Assert.Contains("an earlier apply was interrupted", next.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_journal_folder_the_rollback_cannot_remove_is_a_failed_rollback_not_a_crash()
+    {
+        using var host = new ApplySandbox();
+        host.CreateKeys(ApplySandbox.Example("single-domain"));
+        var busy = host["var/lib/ucs-mail-config/journal/files/busy"];
+        // After its commit the stand-in mounts an empty read-only tmpfs inside the journal: the
+        // rollback puts everything back, but removing the journal fails (EBUSY).
+        var ucr = host.WriteStub("ucr", $"""
+            if [ "$1" = commit ]; then
+              {UcrFixtureRunner.ScriptPath} "$@" || exit
+              mkdir "{busy}" && mount -t tmpfs -o ro,size=64k tmpfs "{busy}"
+              echo 'injected failure after the commit' >&2
+              exit 1
+            fi
+            exec {UcrFixtureRunner.ScriptPath} "$@"
+            """);
+
+        (int Exit, string Out, string Err) result;
+        try
+        {
+            result = host.Apply(ApplySandbox.Example("single-domain"), "--ucr", ucr);
+        }
+        finally
+        {
+            ExternalProgram.Run("umount", [busy]);
+        }
+
+        Assert.True(result.Exit == 4, $"{result.Out}\n{result.Err}");
+        Assert.Contains("ROLLBACK FAILED", result.Err, StringComparison.Ordinal);
+        Assert.Contains("error: rollback: ", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", result.Err, StringComparison.Ordinal);
+
+        var next = host.Apply(ApplySandbox.Example("single-domain"));
+        Assert.True(next.Exit == 0, next.Out + next.Err);
+    }
+
     // A size-limited tmpfs over the folder, holding what the folder held; unmounted on dispose.
     private static IDisposable MountTmpfs(string folder, string size)
     {
