@@ -45,14 +45,12 @@ internal static class ApplyCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var optionErrors = new StringWriter();
-            var built = planOptions.Build(parse, loaded, parse.GetValue(check), optionErrors);
-            stderr.Write(optionErrors);
-            if (built is not { } options)
+            if (planOptions.Build(parse, loaded, parse.GetValue(check), stderr, out var optionError) is not { } options)
             {
+                stderr.WriteLine($"error: {optionError}");
                 if (asJson)
                 {
-                    stdout.WriteLine(ApplyJson.Invalid(optionErrors.ToString()));
+                    stdout.WriteLine(ApplyJson.Invalid(optionError!));
                 }
 
                 return ExitCodes.InvalidInput;

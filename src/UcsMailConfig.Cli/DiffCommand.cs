@@ -22,9 +22,14 @@ internal static class DiffCommand
         planOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            if (PolicyInput.Load(parse.GetRequiredValue(policy), terminal) is not { } loaded
-                || planOptions.Build(parse, loaded, checkOnly: true, stderr) is not { } options)
+            if (PolicyInput.Load(parse.GetRequiredValue(policy), terminal) is not { } loaded)
             {
+                return ExitCodes.InvalidInput;
+            }
+
+            if (planOptions.Build(parse, loaded, checkOnly: true, stderr, out var optionError) is not { } options)
+            {
+                stderr.WriteLine($"error: {optionError}");
                 return ExitCodes.InvalidInput;
             }
 

@@ -116,7 +116,7 @@ public sealed class ApplyRefusalTests
         Assert.Equal(error + "\n", diff.Err);
         using var report = JsonDocument.Parse(json.Out);
         Assert.Equal("invalid", report.RootElement.GetProperty("outcome").GetString());
-        Assert.Equal(error, report.RootElement.GetProperty("errors")[0].GetString());
+        Assert.Equal(error["error: ".Length..], report.RootElement.GetProperty("errors")[0].GetString());
         Assert.Equal(before, host.Snapshot());
     }
 

@@ -17,7 +17,7 @@ public sealed class CheckModeTests
         using var host = new ApplySandbox();
         var before = TreeListing.Of(host.Root);
 
-        Assert.Equal(2, host.Cli("diff", ApplySandbox.Example("single-domain"), "--root", host.Root).Exit);
+        Assert.Equal(2, host.Diff(ApplySandbox.Example("single-domain")).Exit);
         Assert.Equal(2, host.Apply(ApplySandbox.Example("single-domain"), "--check").Exit);
 
         TreeListing.AssertSame(before, TreeListing.Of(host.Root));
@@ -29,10 +29,10 @@ public sealed class CheckModeTests
         using var host = new ApplySandbox();
         var policy = ApplySandbox.Example("single-domain");
         host.CreateKeys(policy);
-        var diffBefore = host.Cli("diff", policy, "--root", host.Root);
+        var diffBefore = host.Diff(policy);
 
         // A real interruption: ucr kills the apply (its parent) at the commit, after our files and ucr set.
-        var killer = host.WriteStub("ucr", $"case \"$1\" in commit) kill -KILL $PPID; sleep 5;; esac\nexec {UcrFixtureRunner.ScriptPath} \"$@\"");
+        var killer = host.WriteStub("ucr", $"case \"$1\" in commit) kill -KILL $PPID; exit 1;; esac\nexec {UcrFixtureRunner.ScriptPath} \"$@\"");
         using (var killed = ApplySandbox.StartCliProcess(["apply", policy, .. host.HostArguments("--ucr", killer)]))
         {
             Assert.True(killed.WaitForExit(120_000));
@@ -43,7 +43,7 @@ public sealed class CheckModeTests
         var before = TreeListing.Of(host.Root);
         var invocations = host.UcrInvocations().Count;
 
-        var diff = host.Cli("diff", policy, "--root", host.Root);
+        var diff = host.Diff(policy);
         var check = host.Apply(policy, "--check");
         var json = host.Apply(policy, "--check", "--json");
 
