@@ -13,7 +13,9 @@ namespace UcsMailConfig.Ucs;
 /// copy; journal (backups and intent); write our files atomically; <c>ucr register</c>/<c>update</c>,
 /// <c>ucr set</c>/<c>unset</c>, <c>ucr commit</c> of exactly the changed targets; <c>postmap</c>
 /// the changed tables; check the live result; reload what changed; record the new state. Any
-/// failure after the journal puts every file, compiled table and variable back. Every program
+/// failure after the journal puts every file, compiled table and variable back (and reloads the
+/// services again when the reloads had begun); a rollback that cannot finish is exit 4, never an
+/// exception. A refusal after a recovery says that the recovery happened. Every program
 /// it runs is checked first, before the lock. An interruption (<see cref="ApplyOptions.Interrupt"/>)
 /// takes effect between two steps: before the point of no return (every <c>ucr commit</c> done
 /// and the live check passed) everything is put back; after it, the apply completes.

@@ -20,6 +20,7 @@ public static class StateFiles
     public static bool IsOwn(string relative) => relative.StartsWith(Directory, StringComparison.Ordinal);
 
     private const int FolderMode = 0b111_000_000;
+
     /// <summary>The mode of every file of the tool's own.</summary>
     internal const int FileMode = 0b110_000_000;
     private const int OuterFolderMode = 0b111_101_101;
