@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using UcsMailConfig.Ucs;
@@ -13,7 +14,7 @@ namespace UcsMailConfig.Cli;
 /// </summary>
 internal static class ApplyCommand
 {
-    public const string ExitCodeHelp = "Exit 0 applied or unchanged, 1 invalid input, 2 changes pending (--check), 3 failed and rolled back, 4 the rollback failed too, 5 refused before anything changed (lock held, a program missing, a key or DNS precondition).";
+    public const string ExitCodeHelp = "Exit 0 applied or unchanged, 1 invalid input, 2 changes pending (--check), 3 failed and rolled back, 4 the rollback failed too, 5 refused before anything changed (lock held, a program missing, a key or DNS precondition), 70 a bug in the tool.";
 
     public static Command Create(Terminal terminal)
     {
@@ -44,8 +45,14 @@ internal static class ApplyCommand
                 return ExitCodes.InvalidInput;
             }
 
-            if (planOptions.Build(parse, loaded, parse.GetValue(check), stderr) is not { } options)
+            if (planOptions.Build(parse, loaded, parse.GetValue(check), stderr, out var optionError) is not { } options)
             {
+                stderr.WriteLine($"error: {optionError}");
+                if (asJson)
+                {
+                    stdout.WriteLine(ApplyJson.Invalid(optionError!));
+                }
+
                 return ExitCodes.InvalidInput;
             }
 
@@ -53,8 +60,9 @@ internal static class ApplyCommand
             using var sigint = options.CheckOnly ? null : PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var sigterm = options.CheckOnly ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             var report = Run(loaded, options with { Interrupt = interrupt.Token });
-            // A refusal changed nothing, so it leaves no line either (its log may be what was refused).
-            if (!options.CheckOnly && report.Outcome is not (ApplyOutcome.Unchanged or ApplyOutcome.Refused))
+            // A refusal that changed nothing leaves no line either (its log may be what was refused);
+            // one after a recovery did change the host.
+            if (!options.CheckOnly && (report.Changed || report.Outcome is not (ApplyOutcome.Unchanged or ApplyOutcome.Refused)))
             {
                 try
                 {
@@ -117,7 +125,8 @@ internal static class ApplyCommand
         ApplyOutcome.Pending => ExitCodes.ChangesPending,
         ApplyOutcome.Refused => ExitCodes.Refused,
         ApplyOutcome.RolledBack => ExitCodes.RolledBack,
-        _ => ExitCodes.RollbackFailed,
+        ApplyOutcome.RollbackFailed => ExitCodes.RollbackFailed,
+        _ => throw new UnreachableException($"no exit code for the outcome {outcome}"),
     };
 
     /// <summary>The report's warnings and errors on stderr, one "warning:"/"error:" line each.</summary>

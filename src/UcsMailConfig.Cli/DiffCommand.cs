@@ -9,7 +9,7 @@ namespace UcsMailConfig.Cli;
 /// <c>diff POLICY</c>: what an apply would change on the host, as a unified diff per file and
 /// the UCR variables it would set or unset. It is apply's check mode (the same planning and
 /// the same refusals, with the same messages and exit codes), printed for a person.
-/// Exit 0: nothing would change; 2: it would; 5: apply would refuse.
+/// Exit 0: nothing would change; 1: invalid input; 2: it would; 5: apply would refuse; 70: a bug.
 /// </summary>
 internal static class DiffCommand
 {
@@ -18,13 +18,18 @@ internal static class DiffCommand
         var (stdout, stderr) = (terminal.Out, terminal.Error);
         var policy = PolicyInput.CreateArgument();
         var planOptions = new PlanOptions();
-        var command = new Command("diff", "Show what 'apply' would change on the host: a unified diff per file and the UCR variables; the same check as 'apply --check'. Exit 0 when nothing would change, 1 invalid input, 2 when something would change, 5 when apply would refuse (lock held, a program missing, a key or DNS precondition).") { policy };
+        var command = new Command("diff", "Show what 'apply' would change on the host: a unified diff per file and the UCR variables; the same check as 'apply --check'. Exit 0 when nothing would change, 1 invalid input, 2 when something would change, 5 when apply would refuse (lock held, a program missing, a key or DNS precondition), 70 a bug in the tool.") { policy };
         planOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            if (PolicyInput.Load(parse.GetRequiredValue(policy), terminal) is not { } loaded
-                || planOptions.Build(parse, loaded, checkOnly: true, stderr) is not { } options)
+            if (PolicyInput.Load(parse.GetRequiredValue(policy), terminal) is not { } loaded)
             {
+                return ExitCodes.InvalidInput;
+            }
+
+            if (planOptions.Build(parse, loaded, checkOnly: true, stderr, out var optionError) is not { } options)
+            {
+                stderr.WriteLine($"error: {optionError}");
                 return ExitCodes.InvalidInput;
             }
 

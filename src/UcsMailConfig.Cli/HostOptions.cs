@@ -20,15 +20,11 @@ internal sealed class HostOptions
     private readonly Option<string?> _postmap = new("--postmap") { Description = "Path of postmap (default: $UCSMAIL_POSTMAP or /usr/sbin/postmap)" };
     private readonly Option<string?> _dpkgQuery = new("--dpkg-query") { Description = "Path of dpkg-query (default: $UCSMAIL_DPKG_QUERY or /usr/bin/dpkg-query)" };
 
-    public void AddTo(Command command, bool withTools)
+    public void AddTo(Command command)
     {
-        command.Add(Root);
-        if (withTools)
+        foreach (var option in new Option[] { Root, _ucr, _postconf, _postfix, _opendkim, _postqueue, _systemctl, _postmap, _dpkgQuery })
         {
-            foreach (var option in new[] { _ucr, _postconf, _postfix, _opendkim, _postqueue, _systemctl, _postmap, _dpkgQuery })
-            {
-                command.Add(option);
-            }
+            command.Add(option);
         }
     }
 

@@ -26,16 +26,23 @@ internal sealed class PlanOptions
             command.Add(option);
         }
 
-        _host.AddTo(command, withTools: true);
+        _host.AddTo(command);
     }
 
-    /// <summary>The apply's options, or null (said on <paramref name="stderr"/>) when one is malformed.</summary>
-    public ApplyOptions? Build(ParseResult parse, LoadedPolicy policy, bool checkOnly, TextWriter stderr)
+    /// <summary>
+    /// The apply's options, or null with <paramref name="error"/> (one line, without "error: ")
+    /// when one is malformed; <paramref name="stderr"/> gets the note of a wait for the lock.
+    /// </summary>
+    public ApplyOptions? Build(ParseResult parse, LoadedPolicy policy, bool checkOnly, TextWriter stderr, out string? error)
     {
         IPEndPoint? server = null;
-        if (parse.GetValue(_dnsServer) is { } serverText && !DnsServerAddress.TryParse(serverText, out server))
+        error = parse.GetValue(_dnsServer) is { } serverText && !DnsServerAddress.TryParse(serverText, out server) ? $"--dns-server {serverText} is not IP[:PORT]"
+            // A zero timeout would fail every program at once; a negative wait means nothing.
+            : parse.GetValue(_timeout) is < 1 and var timeout ? $"--timeout {timeout} must be at least 1 (seconds)"
+            : parse.GetValue(_lockWait) is < 0 and var lockWait ? $"--lock-wait {lockWait} must be 0 or more (seconds)"
+            : null;
+        if (error is not null)
         {
-            stderr.WriteLine($"error: --dns-server {serverText} is not IP[:PORT]");
             return null;
         }
 

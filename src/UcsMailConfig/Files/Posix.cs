@@ -13,6 +13,7 @@ namespace UcsMailConfig.Files;
 internal static partial class Posix
 {
     public const int NoSuchFile = 2;
+    public const int PermissionDenied = 13;
     public const int WouldBlock = 11;
     public const int Exists = 17;
     public const int NotADirectory = 20;

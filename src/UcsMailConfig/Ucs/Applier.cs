@@ -14,7 +14,9 @@ namespace UcsMailConfig.Ucs;
 /// copy; journal (backups and intent); write our files atomically; <c>ucr register</c>/<c>update</c>,
 /// <c>ucr set</c>/<c>unset</c>, <c>ucr commit</c> of exactly the changed targets; <c>postmap</c>
 /// the changed tables; check the live result; reload what changed; record the new state. Any
-/// failure after the journal puts every file, compiled table and variable back. Every program
+/// failure after the journal puts every file, compiled table and variable back (and reloads the
+/// services again when the reloads had begun); a rollback that cannot finish is exit 4, never an
+/// exception. A refusal after a recovery says that the recovery happened. Every program
 /// it runs is checked first, before the lock. An interruption (<see cref="ApplyOptions.Interrupt"/>)
 /// takes effect between two steps: before the point of no return (every <c>ucr commit</c> done
 /// and the live check passed) everything is put back; after it, the apply completes.
@@ -67,102 +69,138 @@ public static class Applier
 
             recovered = true;
             var targets = interrupted.Content.Targets;
-            ServiceControl.Reload(targets.Any(UcrTargets.IsPostfix), targets.Any(UcrTargets.IsOpenDkim),
-                flushQueue: false, root, options.Tools, runner, notes);
-        }
-
-        // Our state is trusted (or refused) before anything, a key included, is created.
-        var previous = Planner.Previous(root, recovering);
-        if (DkimReadiness.PrepareKeys(policy, root, options, errors, notes) is not { } keys)
-        {
-            return Report(ApplyOutcome.Refused, null, recovered);
-        }
-
-        var model = RenderModelDeriver.Derive(policy, keys.Keys);
-        var tree = TreeRenderer.Render(model);
-        if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, warnings, notes))
-        {
-            return Report(ApplyOutcome.Refused, null, recovered);
-        }
-
-        var plan = Planner.Plan(tree, model, root, previous, recovering);
-        if (!plan.HasChanges)
-        {
-            return Report(ApplyOutcome.Unchanged, plan, recovered);
-        }
-
-        if (model.KopanoSmime is not null)
-        {
-            SmimePluginCheck.Run(options.Tools, runner, warnings, notes);
-        }
-
-        if (StagingCheck.Run(tree, model, root, options.Tools, runner) is { } staged)
-        {
-            errors.Add($"the new configuration fails its check before anything was changed: {staged.CommandLine} exited {staged.ExitCode}\n{staged.Output}");
-            return Report(ApplyOutcome.Refused, plan, recovered);
-        }
-
-        // The staging check changes nothing on the host, so check mode predicts its refusal too.
-        if (options.CheckOnly)
-        {
-            return Report(ApplyOutcome.Pending, plan, recovered);
-        }
-
-        if (options.Interrupt.IsCancellationRequested)
-        {
-            errors.Add("interrupted by a signal before anything was changed");
-            return Report(ApplyOutcome.RolledBack, plan, recovered);
-        }
-
-        ApplyJournal journal;
-        try
-        {
-            journal = ApplyJournal.Begin(root, plan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            errors.Add($"cannot back up the files before changing them, so nothing was changed: {e.Message}");
-            return Report(ApplyOutcome.Refused, plan, recovered);
-        }
-
-        try
-        {
-            foreach (var step in Steps(plan, root, options.Tools, runner))
+            // The old files are back, but the services still run what the interrupted apply left
+            // them: the host is not as it was until they reload (DESIGN.md's exit 4).
+            if (ServiceControl.Reload(targets.Any(UcrTargets.IsPostfix), targets.Any(UcrTargets.IsOpenDkim),
+                flushQueue: false, root, options.Tools, runner, notes) is { } reloadFailed)
             {
-                if (options.Interrupt.IsCancellationRequested)
-                {
-                    errors.Add("interrupted by a signal; the current step was finished, then everything was put back");
-                    return RollBack(journal, plan, reload: false);
-                }
+                errors.Add($"recovered the configuration of the interrupted apply, but reloading it failed: {reloadFailed.CommandLine} exited {reloadFailed.ExitCode}\n{reloadFailed.Output}");
+                return Report(ApplyOutcome.RollbackFailed, null, recovered);
+            }
+        }
 
-                if (step() is { } failed)
-                {
-                    errors.Add($"{failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
-                    return RollBack(journal, plan, reload: false);
-                }
+        // A refusal from here on comes after a recovery may have changed the host, so it is
+        // reported here, with the recovery, rather than as "nothing was changed" by the caller.
+        ApplyPlan? plan = null;
+        try
+        {
+            return Change();
+        }
+        catch (StateRefusedException e)
+        {
+            errors.Add(e.Message);
+            return Report(ApplyOutcome.Refused, plan, recovered);
+        }
+
+        ApplyReport Change()
+        {
+            // Our state is trusted (or refused) before anything, a key included, is created.
+            var previous = Planner.Previous(root, recovering);
+            if (DkimReadiness.PrepareKeys(policy, root, options, errors, notes) is not { } keys)
+            {
+                return Report(ApplyOutcome.Refused, null, recovered);
             }
 
-            // The point of no return: the new configuration is live and checked; only reloads are
-            // left, so an interruption from here on lets the apply complete.
-            if (ServiceControl.Apply(plan, root, options.Tools, runner, notes) is { } reloadFailed)
+            var model = RenderModelDeriver.Derive(policy, keys.Keys);
+            var tree = TreeRenderer.Render(model);
+            if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, warnings, notes))
             {
-                errors.Add($"{reloadFailed.CommandLine} exited {reloadFailed.ExitCode}\n{reloadFailed.Output}");
-                return RollBack(journal, plan, reload: true);
+                return Report(ApplyOutcome.Refused, null, recovered);
+            }
+
+            plan = Planner.Plan(tree, model, root, previous, recovering);
+            if (!plan.HasChanges)
+            {
+                return Report(ApplyOutcome.Unchanged, plan, recovered);
+            }
+
+            if (model.KopanoSmime is not null)
+            {
+                SmimePluginCheck.Run(options.Tools, runner, warnings, notes);
+            }
+
+            if (StagingCheck.Run(tree, model, root, options.Tools, runner) is { } staged)
+            {
+                errors.Add($"the new configuration fails its check before anything was changed: {staged.CommandLine} exited {staged.ExitCode}\n{staged.Output}");
+                return Report(ApplyOutcome.Refused, plan, recovered);
+            }
+
+            // The staging check changes nothing on the host, so check mode predicts its refusal too.
+            if (options.CheckOnly)
+            {
+                return Report(ApplyOutcome.Pending, plan, recovered);
             }
 
             if (options.Interrupt.IsCancellationRequested)
             {
-                notes.Add("interrupted by a signal after the new configuration was in place and checked; the apply was completed");
+                errors.Add("interrupted by a signal before anything was changed");
+                return Report(ApplyOutcome.RolledBack, plan, recovered);
             }
 
-            StateFiles.Write(root, ApplyState.RelativePath, plan.NewState.ToJson());
-            journal.Finish();
-            return Report(ApplyOutcome.Applied, plan, recovered);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateRefusedException)
-        {
-            errors.Add($"writing failed: {e.Message}");
-            return RollBack(journal, plan, reload: false);
+            ApplyJournal journal;
+            try
+            {
+                journal = ApplyJournal.Begin(root, plan);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"cannot back up the files before changing them, so nothing was changed: {e.Message}");
+                return Report(ApplyOutcome.Refused, plan, recovered);
+            }
+
+            // The rollback runs outside this catch, so that nothing it throws is taken for a
+            // failed step and rolled back a second time.
+            var servicesTouched = false;
+            bool completed;
+            try
+            {
+                completed = Complete(journal, plan);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateRefusedException)
+            {
+                errors.Add($"writing failed: {e.Message}");
+                completed = false;
+            }
+
+            return completed ? Report(ApplyOutcome.Applied, plan, recovered) : RollBack(journal, plan, reload: servicesTouched);
+
+            // The changes, the reloads and the new state; false (the reason in errors) when they must be rolled back.
+            bool Complete(ApplyJournal journal, ApplyPlan plan)
+            {
+                foreach (var step in Steps(plan, root, options.Tools, runner))
+                {
+                    if (options.Interrupt.IsCancellationRequested)
+                    {
+                        errors.Add("interrupted by a signal; the current step was finished, then everything was put back");
+                        return false;
+                    }
+
+                    if (step() is { } failed)
+                    {
+                        errors.Add($"{failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
+                        return false;
+                    }
+                }
+
+                // The point of no return: the new configuration is live and checked; only reloads are
+                // left, so an interruption from here on lets the apply complete. From the first reload
+                // on, the services may run the new configuration, so a rollback reloads them too.
+                servicesTouched = true;
+                if (ServiceControl.Apply(plan, root, options.Tools, runner, notes) is { } reloadFailed)
+                {
+                    errors.Add($"{reloadFailed.CommandLine} exited {reloadFailed.ExitCode}\n{reloadFailed.Output}");
+                    return false;
+                }
+
+                if (options.Interrupt.IsCancellationRequested)
+                {
+                    notes.Add("interrupted by a signal after the new configuration was in place and checked; the apply was completed");
+                }
+
+                StateFiles.Write(root, ApplyState.RelativePath, plan.NewState.ToJson());
+                journal.Finish();
+                return true;
+            }
         }
 
         ApplyReport RollBack(ApplyJournal journal, ApplyPlan plan, bool reload)
@@ -248,7 +286,8 @@ public static class Applier
     /// old templates), then UCR's registration and variables, then the files once more, since
     /// <c>ucr set</c> regenerates targets and the backups are the exact old bytes. Continues past
     /// whatever fails, then says precisely which files and variables are not as they were; the
-    /// journal stays for the next apply unless everything is back.
+    /// journal stays for the next apply unless everything is back. Never throws for a file it
+    /// cannot read, write or trust: false, with the reason in <paramref name="errors"/>.
     /// </summary>
     private static bool Restore(ApplyJournal journal, string root, ToolPaths tools, CommandRunner runner, List<string> errors)
     {
@@ -262,18 +301,28 @@ public static class Applier
         }
 
         var notRestored = journal.RestoreFiles().Select(f => $"file {f}").ToList();
-        var registry = UcrRegistryFile.Read(root);
-        notRestored.AddRange(journal.Content.Variables
-            .Where(v => registry.GetValueOrDefault(v.Name) != v.Value)
-            .Select(v => $"UCR variable {v.Name} is {Shown(registry.GetValueOrDefault(v.Name))}, was {Shown(v.Value)}"));
-        if (notRestored.Count > 0 || registrationFailed)
+        try
         {
+            var registry = UcrRegistryFile.Read(root);
+            notRestored.AddRange(journal.Content.Variables
+                .Where(v => registry.GetValueOrDefault(v.Name) != v.Value)
+                .Select(v => $"UCR variable {v.Name} is {Shown(registry.GetValueOrDefault(v.Name))}, was {Shown(v.Value)}"));
+            if (notRestored.Count > 0 || registrationFailed)
+            {
+                errors.AddRange(notRestored.Select(n => $"rollback: not as before: {n}"));
+                return false;
+            }
+
+            journal.Finish();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateRefusedException)
+        {
+            // Said, not thrown: the caller reports a failed rollback (exit 4) and the journal stays for the next apply.
             errors.AddRange(notRestored.Select(n => $"rollback: not as before: {n}"));
+            errors.Add($"rollback: {e.Message}");
             return false;
         }
-
-        journal.Finish();
-        return true;
 
         static string Shown(string? value) => value is null ? "unset" : $"'{value}'";
 

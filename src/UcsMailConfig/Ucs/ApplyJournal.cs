@@ -11,8 +11,9 @@ namespace UcsMailConfig.Ucs;
 /// it before planning, and diff and apply --check plan against what it would restore. Removed
 /// when the apply is complete or rolled back. The journal is the tool's own state
 /// (<see cref="StateFiles"/>: root's, 0700/0600, no symlinks), and an intent that names a file,
-/// variable or mode the tool never writes, or a backup that is missing, is refused whole
-/// before anything is restored.
+/// variable or mode the tool never writes, a backup that is missing, or a saved state.json that
+/// is not a valid state, is refused whole before anything is restored. Begin refuses a live
+/// file whose mode the tool never writes, as such a journal could not be recovered.
 /// </summary>
 public sealed class ApplyJournal
 {
@@ -66,12 +67,19 @@ public sealed class ApplyJournal
         {
             var live = Path.Combine(root, path);
             var existed = File.Exists(live);
+            var mode = existed ? (int)File.GetUnixFileMode(live) : 0;
+            if (existed && !ManagedPaths.IsMode(mode))
+            {
+                // Pending would refuse this mode, so a journal holding it could never be recovered.
+                throw new StateRefusedException($"{live} has the mode {Convert.ToString(mode, 8)} (setuid, setgid, sticky, or writable by group or others), which ucs-mail-config never writes and so cannot put back after a failure; nothing was changed: run 'chmod {Convert.ToString(ManagedPaths.Allowed(mode), 8)} {live}', then apply again");
+            }
+
             if (existed)
             {
                 backups[path] = File.ReadAllBytes(live);
             }
 
-            files.Add(new SavedFile(path, existed, existed ? (int)File.GetUnixFileMode(live) : 0));
+            files.Add(new SavedFile(path, existed, mode));
         }
 
         var journal = new ApplyJournal(root, new Intent(
@@ -140,6 +148,12 @@ public sealed class ApplyJournal
                 ?? throw Refusal(root, $"{intentPath} names the backup {Path.Combine(root, BackupPath(saved.Path))}, which is missing");
         }
 
+        // The state.json it would put back is the next plan's input: refused now, before anything is restored.
+        if (backups.TryGetValue(ApplyState.RelativePath, out var state) && ApplyState.ProblemOf(state) is { } stateProblem)
+        {
+            throw Refusal(root, $"{Path.Combine(root, BackupPath(ApplyState.RelativePath))}, the backup of state.json, {stateProblem}");
+        }
+
         return new ApplyJournal(root, intent, backups);
     }
 
@@ -176,7 +190,8 @@ public sealed class ApplyJournal
                 }
 
                 var backup = _backups[file.Path];
-                var mode = (UnixFileMode)file.Mode;
+                // Our state is root's 0600 whatever mode it had when it was saved.
+                var mode = file.Path == ApplyState.RelativePath ? StateFiles.FileMode : (UnixFileMode)file.Mode;
                 if (!File.Exists(target) || File.GetUnixFileMode(target) != mode || !File.ReadAllBytes(target).AsSpan().SequenceEqual(backup))
                 {
                     StateFiles.WriteManaged(_root, file.Path, backup, mode);

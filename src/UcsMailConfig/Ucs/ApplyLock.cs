@@ -59,12 +59,12 @@ public sealed partial class ApplyLock : IDisposable
 
                 if (DateTime.UtcNow >= deadline)
                 {
-                    throw new StateRefusedException($"the lock {Path.Combine(root, RelativePath)} is held by {Holder(root)} and was not released within {wait.TotalSeconds:0} s, so nothing was changed: let that run finish (or check what the pid is), then try again");
+                    throw new StateRefusedException($"the lock {Path.Combine(root, RelativePath)} is held by another process ({Holder(root)}) and was not released within {wait.TotalSeconds:0} s, so nothing was changed: let that run finish (or check what the pid is), then try again");
                 }
 
                 if (!told)
                 {
-                    waiting($"waiting for the lock held by {Holder(root)} (up to {wait.TotalSeconds:0} s)");
+                    waiting($"waiting for the lock held by another process ({Holder(root)}; up to {wait.TotalSeconds:0} s)");
                     told = true;
                 }
 
@@ -87,7 +87,10 @@ public sealed partial class ApplyLock : IDisposable
         }
     }
 
-    /// <summary>Who holds the lock, as lock.holder says, for a person; read only after the usual checks.</summary>
+    /// <summary>
+    /// What lock.holder says, for a person, and no more: it may be left over from a run that
+    /// could not remove it, while the lock is held by a diff. Read only after the usual checks.
+    /// </summary>
     private static string Holder(string root)
     {
         string? recorded;
@@ -101,16 +104,23 @@ public sealed partial class ApplyLock : IDisposable
         }
 
         return recorded is not null && HolderLine().Match(recorded) is { Success: true } match
-            ? match.Groups[1].Value
-            : "another process (it recorded no pid: an apply --check, a diff, or an older ucs-mail-config)";
+            ? $"lock.holder says {match.Groups[1].Value}"
+            : "lock.holder names none: an apply --check, a diff, or an older ucs-mail-config";
     }
 
     public void Dispose()
     {
-        // The holder goes first: while the lock is held nobody else writes it.
+        // The holder goes first: while the lock is held nobody else writes it. One left behind
+        // is harmless (a waiter only repeats what it says), so it never replaces the apply's result.
         if (_holder is not null)
         {
-            File.Delete(_holder);
+            try
+            {
+                File.Delete(_holder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
         }
 
         _stream.Dispose();

@@ -22,6 +22,15 @@ public sealed record ApplyState(IReadOnlyList<string> Files, IReadOnlyDictionary
     /// <summary>The state in <paramref name="content"/>; <paramref name="path"/> names it in the refusal when it is not a valid state.</summary>
     public static ApplyState Parse(byte[] content, string path)
     {
+        var (state, problem) = Read(content);
+        return problem is null ? state! : throw Refusal(path, problem);
+    }
+
+    /// <summary>Why <paramref name="content"/> is not a valid state (e.g. "is not valid JSON (…)"), or null when it is.</summary>
+    internal static string? ProblemOf(byte[] content) => Read(content).Problem;
+
+    private static (ApplyState? State, string? Problem) Read(byte[] content)
+    {
         ApplyState? state;
         try
         {
@@ -29,14 +38,14 @@ public sealed record ApplyState(IReadOnlyList<string> Files, IReadOnlyDictionary
         }
         catch (JsonException e)
         {
-            throw Refusal(path, $"is not valid JSON ({e.Message.ReplaceLineEndings(" ")})");
+            return (null, $"is not valid JSON ({e.Message.ReplaceLineEndings(" ")})");
         }
 
         var problem = state?.Files is null || state.Variables is null ? "lacks its files or variables"
             : state.Files.FirstOrDefault(f => !ManagedPaths.IsFile(f)) is { } file ? $"names the file {Quote(file)}, which ucs-mail-config does not manage"
             : state.Variables.FirstOrDefault(v => !ManagedPaths.IsVariable(v.Key) || !ManagedPaths.IsValue(v.Value)) is { Key: { } name } ? $"names the UCR variable {Quote(name)} with a value ucs-mail-config does not set"
             : null;
-        return problem is null ? state! : throw Refusal(path, problem);
+        return (state, problem);
     }
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, StateJsonContext.Default.ApplyState);

@@ -27,6 +27,9 @@ internal static class ManagedPaths
 
     public static bool IsMode(int mode) => mode >= 0 && mode <= 0b111_111_111 && ((UnixFileMode)mode & ForbiddenModeBits) == 0;
 
+    /// <summary>The nearest mode the tool writes: <paramref name="mode"/> without the bits <see cref="IsMode"/> refuses.</summary>
+    public static int Allowed(int mode) => mode & 0b111_111_111 & ~(int)ForbiddenModeBits;
+
     /// <summary>A UCR value goes to <c>ucr set</c> as one argument and into base.conf as one line.</summary>
     public static bool IsValue(string? value) => value is null || !value.Any(char.IsControl);
 

@@ -21,7 +21,9 @@ public static class StateFiles
     public static bool IsOwn(string relative) => relative.StartsWith(Directory, StringComparison.Ordinal);
 
     private const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>The mode of every file of the tool's own.</summary>
+    internal const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OuterFolderMode = (UnixFileMode)0b111_101_101;
 
     // Group/other write, setuid, setgid, sticky: bits no file the tool trusts may have.
@@ -169,6 +171,10 @@ public static class StateFiles
         {
             return null;
         }
+        catch (PosixException e) when (e.Errno == Posix.PermissionDenied && !Environment.IsPrivilegedProcess)
+        {
+            throw new StateRefusedException(NotRoot(outer));
+        }
 
         for (var i = ownFrom; i < parts.Length; i++)
         {
@@ -213,6 +219,12 @@ public static class StateFiles
     private static void Trust(Descriptor descriptor, string path, bool directory)
     {
         var status = Posix.Status(descriptor, path);
+        if (status.UserId == 0 && !Environment.IsPrivilegedProcess)
+        {
+            // Not a planted file: the tool runs as the wrong user.
+            throw new StateRefusedException(NotRoot(path));
+        }
+
         var problem =
             directory != status.IsDirectory || (!directory && !status.IsRegularFile) ? $"is not a {(directory ? "folder" : "regular file")}"
             : status.UserId != Posix.EffectiveUserId ? $"is owned by uid {status.UserId}, not by root"
@@ -228,8 +240,12 @@ public static class StateFiles
     {
         Posix.TooManySymlinks or Posix.NotADirectory => new StateRefusedException(Message(path, "is a symlink (or not a folder where one must be)")),
         Posix.IsADirectory => new StateRefusedException(Message(path, "is a folder")),
+        Posix.PermissionDenied when !Environment.IsPrivilegedProcess => new StateRefusedException(NotRoot(path)),
         _ => e,
     };
+
+    private static string NotRoot(string path) =>
+        $"{path} is root's, and ucs-mail-config changed nothing: it must run as root; run it with sudo or as root";
 
     private static string Message(string path, string problem) =>
         $"{path} {problem}; ucs-mail-config trusts only its own files (root's, no symlink, not writable by others), so it changed nothing: find out who put it there, then remove it or make it root's with mode 0600 (folders 0700)";

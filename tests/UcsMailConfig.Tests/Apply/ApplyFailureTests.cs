@@ -92,6 +92,53 @@ public sealed class ApplyFailureTests
     }
 
     [Fact]
+    public void A_failure_after_the_reloads_rolls_back_and_reloads_the_old_configuration()
+    {
+        using var host = new ApplySandbox();
+        host.CreateKeys(ApplySandbox.Example("single-domain"));
+        var before = host.Snapshot();
+        var restarts = Path.Combine(host.Root, "..", $"restarts-{Guid.NewGuid():N}");
+        // OpenDKIM counts as running; its restart plants a folder where the new state.json's
+        // temporary file must go (the CLI runs in this process), so the state write after the reloads fails.
+        var temporary = host[$"var/lib/ucs-mail-config/.state.json.ucs-mail-config-{Environment.ProcessId}.tmp"];
+        var systemctl = host.WriteStub("systemctl", $"""
+            [ "$1" = is-active ] && exit 0
+            echo "$*" >> "{restarts}"
+            mkdir -p "{temporary}"
+            """);
+
+        try
+        {
+            var result = host.Apply(ApplySandbox.Example("single-domain"), "--systemctl", systemctl);
+
+            AssertRolledBack(host, before, result, "writing failed: cannot create a temporary file beside");
+            Assert.Equal(["restart opendkim", "restart opendkim"], File.ReadAllLines(restarts));
+        }
+        finally
+        {
+            File.Delete(restarts);
+        }
+    }
+
+    [Fact]
+    public void A_rollback_puts_state_json_back_as_root_s_0600()
+    {
+        using var host = new ApplySandbox();
+        Assert.Equal(0, host.Apply(ApplySandbox.Example("single-domain")).Exit);
+        var state = host["var/lib/ucs-mail-config/state.json"];
+        File.SetUnixFileMode(state, (UnixFileMode)0b110_100_000);
+        var content = File.ReadAllText(state);
+        host.CreateKeys(ApplySandbox.Example("multi-domain"));
+        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {UcrFixtureRunner.ScriptPath} \"$@\"");
+
+        var result = host.Apply(ApplySandbox.Example("multi-domain"), "--ucr", ucr);
+
+        Assert.True(result.Exit == 3, $"{result.Out}\n{result.Err}");
+        Assert.Equal(content, File.ReadAllText(state));
+        Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(state));
+    }
+
+    [Fact]
     public void A_configuration_the_real_tools_reject_is_refused_before_anything_changes()
     {
         using var host = new ApplySandbox();

@@ -99,6 +99,28 @@ public sealed class ApplyRefusalTests
     }
 
     [Theory]
+    [InlineData("--timeout", "0", "error: --timeout 0 must be at least 1 (seconds)")]
+    [InlineData("--lock-wait", "-1", "error: --lock-wait -1 must be 0 or more (seconds)")]
+    [InlineData("--dns-server", "not-an-address", "error: --dns-server not-an-address is not IP[:PORT]")]
+    public void A_malformed_option_is_invalid_input_also_in_json_and_for_diff(string option, string value, string error)
+    {
+        using var host = new ApplySandbox();
+        var before = host.Snapshot();
+
+        var apply = host.Apply(ApplySandbox.Example("single-domain"), option, value);
+        var json = host.Apply(ApplySandbox.Example("single-domain"), "--json", option, value);
+        var diff = host.Diff(ApplySandbox.Example("single-domain"), option, value);
+
+        Assert.Equal([1, 1, 1], new[] { apply.Exit, json.Exit, diff.Exit });
+        Assert.Equal(error + "\n", apply.Err);
+        Assert.Equal(error + "\n", diff.Err);
+        using var report = JsonDocument.Parse(json.Out);
+        Assert.Equal("invalid", report.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(error["error: ".Length..], report.RootElement.GetProperty("errors")[0].GetString());
+        Assert.Equal(before, host.Snapshot());
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Policy_warnings_reach_stderr_and_the_json_report(bool json)

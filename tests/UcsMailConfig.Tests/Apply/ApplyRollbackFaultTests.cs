@@ -56,25 +56,8 @@ public sealed class ApplyRollbackFaultTests
         host.CreateKeys(ApplySandbox.Example("single-domain"));
         var before = host.Snapshot();
         var folder = host["etc/univention/templates/info"];
-        var ucr = host.WriteStub("ucr", $"""
-            if [ "$1" = commit ]; then
-              {UcrFixtureRunner.ScriptPath} "$@" || exit
-              mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}"
-              echo 'injected failure after the commit' >&2
-              exit 1
-            fi
-            exec {UcrFixtureRunner.ScriptPath} "$@"
-            """);
 
-        (int Exit, string Out, string Err) result;
-        try
-        {
-            result = host.Apply(ApplySandbox.Example("single-domain"), "--ucr", ucr);
-        }
-        finally
-        {
-            ExternalProgram.Run("umount", [folder]);
-        }
+        var result = ApplyWithMountAfterCommit(host, folder, $"""mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}" """);
 
         Assert.True(result.Exit == 4, $"{result.Out}\n{result.Err}");
         var notAsBefore = result.Err.Split('\n').Where(l => l.Contains("not as before", StringComparison.Ordinal)).ToList();
@@ -93,6 +76,50 @@ public sealed class ApplyRollbackFaultTests
         var next = host.Apply(ApplySandbox.Example("single-domain"));
         Assert.True(next.Exit == 0, next.Out + next.Err);
         Assert.Contains("an earlier apply was interrupted", next.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_journal_folder_the_rollback_cannot_remove_is_a_failed_rollback_not_a_crash()
+    {
+        using var host = new ApplySandbox();
+        host.CreateKeys(ApplySandbox.Example("single-domain"));
+        var busy = host["var/lib/ucs-mail-config/journal/files/busy"];
+        // An empty read-only tmpfs inside the journal: the rollback puts everything back, but
+        // removing the journal fails (EBUSY).
+        var result = ApplyWithMountAfterCommit(host, busy, $"""mkdir "{busy}" && mount -t tmpfs -o ro,size=64k tmpfs "{busy}" """);
+
+        Assert.True(result.Exit == 4, $"{result.Out}\n{result.Err}");
+        Assert.Contains("ROLLBACK FAILED", result.Err, StringComparison.Ordinal);
+        Assert.Contains("error: rollback: ", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", result.Err, StringComparison.Ordinal);
+
+        var next = host.Apply(ApplySandbox.Example("single-domain"));
+        Assert.True(next.Exit == 0, next.Out + next.Err);
+    }
+
+    /// <summary>
+    /// Applies single-domain with a ucr stand-in that, after its real commit, runs
+    /// <paramref name="mount"/> and fails; <paramref name="mountPoint"/> is unmounted afterwards.
+    /// </summary>
+    private static (int Exit, string Out, string Err) ApplyWithMountAfterCommit(ApplySandbox host, string mountPoint, string mount)
+    {
+        var ucr = host.WriteStub("ucr", $"""
+            if [ "$1" = commit ]; then
+              {UcrFixtureRunner.ScriptPath} "$@" || exit
+              {mount}
+              echo 'injected failure after the commit' >&2
+              exit 1
+            fi
+            exec {UcrFixtureRunner.ScriptPath} "$@"
+            """);
+        try
+        {
+            return host.Apply(ApplySandbox.Example("single-domain"), "--ucr", ucr);
+        }
+        finally
+        {
+            ExternalProgram.Run("umount", [mountPoint]);
+        }
     }
 
     // A size-limited tmpfs over the folder, holding what the folder held; unmounted on dispose.

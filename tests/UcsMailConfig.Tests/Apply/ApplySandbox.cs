@@ -43,10 +43,13 @@ public sealed class ApplySandbox : IDisposable
     public string[] HostArguments(params string[] overrides)
     {
         // Keys are created as needed; no DNS server here can show their records.
-        var arguments = new List<string> { "--root", Root, "--systemctl", "/bin/false", "--generate-keys", "--activate-without-dns" };
-        if (!overrides.Contains("--ucr"))
+        var arguments = new List<string> { "--root", Root, "--generate-keys", "--activate-without-dns" };
+        foreach (var (option, program) in new[] { ("--ucr", UcrFixtureRunner.ScriptPath), ("--systemctl", "/bin/false") })
         {
-            arguments.AddRange(["--ucr", UcrFixtureRunner.ScriptPath]);
+            if (!overrides.Contains(option))
+            {
+                arguments.AddRange([option, program]);
+            }
         }
 
         return [.. arguments, .. overrides];

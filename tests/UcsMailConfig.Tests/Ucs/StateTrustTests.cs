@@ -87,6 +87,123 @@ public sealed class StateTrustTests
         TreeListing.AssertSame(before, Listing(host));
     }
 
+    [Fact]
+    public void A_journal_whose_saved_state_json_is_not_a_valid_state_is_refused_before_anything_is_restored()
+    {
+        using var host = new ApplySandbox();
+        var mainCf = File.ReadAllText(host["etc/postfix/main.cf"]);
+        Plant(host, $$"""{"files":[{"path":"etc/postfix/main.cf","existed":true,"mode":{{0b110_100_100}}},{"path":"{{State}}","existed":true,"mode":{{0b110_000_000}}}],"variables":[],"registrationChanged":false,"targets":[]}""");
+        CreatePrivateFolders(host, StateFolder + "/journal/files/" + StateFolder);
+        Directory.CreateDirectory(host[StateFolder + "/journal/files/etc/postfix"]);
+        File.WriteAllText(host[StateFolder + "/journal/files/etc/postfix/main.cf"], "restored\n");
+        File.WriteAllText(host[StateFolder + "/journal/files/" + State], "null");
+        File.SetUnixFileMode(host[StateFolder + "/journal/files/" + State], (UnixFileMode)0b110_000_000);
+        var before = Listing(host);
+
+        var result = Run(host, "apply");
+
+        AssertRefused(result, host[StateFolder + "/journal/files/" + State], "lacks its files or variables");
+        Assert.Equal(mainCf, File.ReadAllText(host["etc/postfix/main.cf"]));
+        TreeListing.AssertSame(before, Listing(host));
+    }
+
+    [Fact]
+    public void A_managed_file_with_a_mode_the_tool_never_writes_is_refused_before_the_journal_with_the_chmod_that_fixes_it()
+    {
+        using var host = new ApplySandbox();
+        host.CreateKeys(ApplySandbox.Example("single-domain"));
+        var mainCf = host["etc/postfix/main.cf"];
+        File.SetUnixFileMode(mainCf, (UnixFileMode)0b110_110_100);
+        // The lock's folder: the lock is the one thing a refused apply leaves.
+        CreatePrivateFolders(host, StateFolder);
+        var before = Listing(host);
+
+        var result = Run(host, "apply");
+
+        // The one note: the sandbox activates its selector without a DNS check.
+        AssertRefused(result, mainCf, "mode 664", notes: 1);
+        Assert.Contains($"run 'chmod 644 {mainCf}'", result.Err, StringComparison.Ordinal);
+        TreeListing.AssertSame(before, Listing(host));
+        Assert.False(Directory.Exists(host[StateFolder + "/journal"]), "the refused apply began a journal");
+    }
+
+    [Fact]
+    public void A_refusal_after_an_interrupted_apply_was_recovered_says_so_and_is_logged()
+    {
+        using var host = new ApplySandbox();
+        host.CreateKeys(ApplySandbox.Example("single-domain"));
+        Plant(host, """{"files":[],"variables":[],"registrationChanged":false,"targets":[]}""");
+        File.SetUnixFileMode(host["etc/postfix/main.cf"], (UnixFileMode)0b110_110_100);
+
+        var result = host.Apply(ApplySandbox.Example("single-domain"), "--json");
+
+        Assert.True(result.Exit == 5, $"{result.Out}\n{result.Err}");
+        using var report = System.Text.Json.JsonDocument.Parse(result.Out);
+        Assert.Equal("refused", report.RootElement.GetProperty("outcome").GetString());
+        Assert.True(report.RootElement.GetProperty("recoveredInterruptedApply").GetBoolean());
+        Assert.Contains("chmod 644", result.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(host[StateFolder + "/journal"]), "the recovery left its journal");
+        Assert.Contains(" apply outcome=refused ", File.ReadAllText(host[Log]), StringComparison.Ordinal);
+        Assert.Contains(" recovered=yes ", File.ReadAllText(host[Log]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reload_that_fails_after_recovering_an_interrupted_apply_is_a_failed_rollback()
+    {
+        using var host = new ApplySandbox();
+        host.CreateKeys(ApplySandbox.Example("single-domain"));
+        Plant(host, """{"files":[],"variables":[],"registrationChanged":false,"targets":["/etc/opendkim.conf"]}""");
+        var systemctl = host.WriteStub("systemctl", "[ \"$1\" = is-active ] && exit 0\necho 'injected restart failure' >&2\nexit 1");
+
+        var result = host.Apply(ApplySandbox.Example("single-domain"), "--systemctl", systemctl);
+
+        Assert.True(result.Exit == 4, $"{result.Out}\n{result.Err}");
+        Assert.Contains("recovered the configuration of the interrupted apply, but reloading it failed", result.Err, StringComparison.Ordinal);
+        Assert.Contains("injected restart failure", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("applied:", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_lock_holder_that_cannot_be_removed_does_not_change_the_apply_s_result()
+    {
+        using var host = new ApplySandbox();
+        var holder = host[Lock + ".holder"];
+        // After its commit the stand-in makes lock.holder immutable: even root cannot remove it.
+        var ucr = host.WriteStub("ucr", $"""
+            {UcsMailConfig.Tests.UcrFixture.UcrFixtureRunner.ScriptPath} "$@" || exit
+            [ "$1" = commit ] && chattr +i "{holder}"
+            exit 0
+            """);
+        (int Exit, string Out, string Err) result;
+        try
+        {
+            result = host.Apply(ApplySandbox.Example("single-domain"), "--ucr", ucr);
+        }
+        finally
+        {
+            ExternalProgram.Run("chattr", ["-i", holder]);
+        }
+
+        Assert.True(result.Exit == 0, $"{result.Out}\n{result.Err}");
+        Assert.True(File.Exists(holder), "the stand-in did not make lock.holder immutable");
+        Assert.Equal(0, host.Apply(ApplySandbox.Example("single-domain")).Exit);
+    }
+
+    [Fact]
+    public void Diff_run_by_another_user_than_root_says_it_must_run_as_root()
+    {
+        using var host = new ApplySandbox();
+        Assert.Equal(0, host.Apply(ApplySandbox.Example("single-domain")).Exit);
+        var cli = Path.Combine(AppContext.BaseDirectory, "ucs-mail-config.dll");
+
+        var result = ExternalProgram.Run("runuser",
+            ["-u", "ucsmail-test", "--", "env", "HOME=/tmp", "dotnet", cli, "diff", ApplySandbox.Example("single-domain"), .. host.HostArguments()],
+            TimeSpan.FromMinutes(3));
+
+        // The first of root's folders it cannot open is named: the sandbox's or the state folder.
+        AssertRefused((result.ExitCode, result.StdOut, result.StdErr), host.Root, "is root's, and ucs-mail-config changed nothing: it must run as root; run it with sudo or as root");
+    }
+
     [Theory]
     [InlineData(State, "owner")]
     [InlineData(State, "group-write")]
@@ -220,8 +337,8 @@ public sealed class StateTrustTests
 
             var second = host.Apply(ApplySandbox.Example("single-domain"), "--lock-wait", "1");
 
-            AssertRefused(second, host[Lock], $"is held by {holder.TrimEnd()}", notes: 1);
-            Assert.Contains($"note: waiting for the lock held by {holder.TrimEnd()}", second.Err, StringComparison.Ordinal);
+            AssertRefused(second, host[Lock], $"is held by another process (lock.holder says {holder.TrimEnd()})", notes: 1);
+            Assert.Contains($"note: waiting for the lock held by another process (lock.holder says {holder.TrimEnd()};", second.Err, StringComparison.Ordinal);
         }
         finally
         {
