@@ -231,9 +231,8 @@ public static class Applier
     {
         foreach (var change in plan.Files)
         {
-            var path = Path.Combine(root, change.Path);
             yield return change.Action == FileAction.Remove
-                ? () => { AtomicFile.Delete(path); return null; }
+                ? () => { StateFiles.DeleteManaged(root, change.Path); return null; }
                 : () => { StateFiles.WriteManaged(root, change.Path, change.NewContent, change.Mode); return null; };
         }
 

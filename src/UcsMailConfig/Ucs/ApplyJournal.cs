@@ -89,10 +89,7 @@ public sealed class ApplyJournal
             plan.CommitTargets), backups);
 
         // Leftovers without an intent mean nothing (Pending found none).
-        if (Directory.Exists(journal.Location))
-        {
-            Directory.Delete(journal.Location, recursive: true);
-        }
+        StateFiles.DeleteManaged(root, RelativeDirectory);
 
         foreach (var (path, content) in backups)
         {
@@ -185,7 +182,7 @@ public sealed class ApplyJournal
             {
                 if (!file.Existed)
                 {
-                    AtomicFile.Delete(target);
+                    StateFiles.DeleteManaged(_root, file.Path);
                     continue;
                 }
 
@@ -209,8 +206,8 @@ public sealed class ApplyJournal
     public void Finish()
     {
         // The intent goes first: without it, leftover backups mean nothing.
-        AtomicFile.Delete(Path.Combine(_root, IntentFile));
-        Directory.Delete(Location, recursive: true);
+        StateFiles.DeleteManaged(_root, IntentFile);
+        StateFiles.DeleteManaged(_root, RelativeDirectory);
     }
 
     private static StateRefusedException Refusal(string root, string problem) =>
