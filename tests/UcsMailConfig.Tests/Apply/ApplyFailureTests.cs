@@ -12,7 +12,7 @@ public sealed class ApplyFailureTests
     private static void AssertRolledBack(ApplySandbox host, IReadOnlyDictionary<string, string> before, (int Exit, string Out, string Err) result, string failure)
     {
         Assert.True(result.Exit == 3, $"exit {result.Exit}\n{result.Out}\n{result.Err}");
-        Assert.Contains(failure, result.Err, StringComparison.Ordinal);
+        Assert.True(result.Err.Contains(failure, StringComparison.Ordinal), result.Err);
         Assert.Equal(before, host.Snapshot());
         Assert.False(Directory.Exists(host["var/lib/ucs-mail-config/journal"]));
     }
@@ -111,7 +111,7 @@ public sealed class ApplyFailureTests
         {
             var result = host.Apply(ApplySandbox.Example("single-domain"), "--systemctl", systemctl);
 
-            AssertRolledBack(host, before, result, "writing failed: cannot create a temporary file beside");
+            AssertRolledBack(host, before, result, "writing failed: cannot open a temporary file beside");
             Assert.Equal(["restart opendkim", "restart opendkim"], File.ReadAllLines(restarts));
         }
         finally
