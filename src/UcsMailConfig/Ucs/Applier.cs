@@ -48,7 +48,18 @@ public static class Applier
         }
 
         // Check mode shares the lock only if it exists, and never recovers: it plans against what recovery would restore.
-        using var applyLock = ApplyLock.Acquire(root, options.LockWait, readOnly: options.CheckOnly, options.Waiting);
+        ApplyLock? taken;
+        try
+        {
+            taken = ApplyLock.Acquire(root, options.LockWait, readOnly: options.CheckOnly, options.Waiting, options.Interrupt);
+        }
+        catch (OperationCanceledException)
+        {
+            errors.Add("interrupted by a signal while waiting for the lock; nothing was changed");
+            return Report(ApplyOutcome.RolledBack, null, recovered: false);
+        }
+
+        using var applyLock = taken;
 
         var recovered = false;
         ApplyJournal? recovering = null;

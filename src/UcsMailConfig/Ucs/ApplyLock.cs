@@ -34,9 +34,10 @@ public sealed partial class ApplyLock : IDisposable
     /// <summary>
     /// Takes the lock; <paramref name="readOnly"/>: shared, and null (no lock taken, nothing
     /// created) when there is no lock file. Throws <see cref="StateRefusedException"/> when the
-    /// lock is still held after <paramref name="wait"/> or cannot be trusted.
+    /// lock is still held after <paramref name="wait"/> or cannot be trusted, and
+    /// <see cref="OperationCanceledException"/> when <paramref name="interrupt"/> ends the wait.
     /// </summary>
-    public static ApplyLock? Acquire(string root, TimeSpan wait, bool readOnly, Action<string> waiting)
+    public static ApplyLock? Acquire(string root, TimeSpan wait, bool readOnly, Action<string> waiting, CancellationToken interrupt)
     {
         var handle = StateFiles.Open(root, RelativePath, readOnly ? Posix.ReadOnly : Posix.ReadWrite, create: !readOnly);
         if (handle is null)
@@ -57,6 +58,8 @@ public sealed partial class ApplyLock : IDisposable
                     throw new IOException($"cannot lock {Path.Combine(root, RelativePath)}: {Posix.Describe(errno)}");
                 }
 
+                // A signal ends the wait at once: nothing has been changed yet.
+                interrupt.ThrowIfCancellationRequested();
                 if (DateTime.UtcNow >= deadline)
                 {
                     throw new StateRefusedException($"the lock {Path.Combine(root, RelativePath)} is held by another process ({Holder(root)}) and was not released within {wait.TotalSeconds:0} s, so nothing was changed: let that run finish (or check what the pid is), then try again");
@@ -68,7 +71,7 @@ public sealed partial class ApplyLock : IDisposable
                     told = true;
                 }
 
-                Thread.Sleep(100);
+                interrupt.WaitHandle.WaitOne(100);
             }
 
             if (readOnly)

@@ -161,6 +161,27 @@ public sealed class ApplyInterruptionTests
         Assert.Equal(before, host.Snapshot());
     }
 
+    [Fact]
+    public void A_signal_while_waiting_for_the_lock_ends_the_wait_at_once_and_changes_nothing()
+    {
+        using var host = new ApplySandbox();
+        Directory.CreateDirectory(host["var/lib/ucs-mail-config"]);
+        using var held = new FileStream(host["var/lib/ucs-mail-config/lock"], FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var before = host.Snapshot();
+
+        // Waits up to 10 minutes unless the signal ends the wait.
+        using var cli = new RunningCli(host, ApplySandbox.Example("single-domain"), "--lock-wait", "600");
+        cli.WaitForLine("waiting for the lock");
+        cli.Signal("TERM");
+        cli.WaitForLine("SIGTERM received");
+        var (exit, stdout, stderr) = cli.Finish();
+
+        Assert.True(exit == 3, $"exit {exit}\n{stdout}\n{stderr}");
+        Assert.Contains("interrupted by a signal while waiting for the lock; nothing was changed", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, host.Snapshot());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.TemporaryFolder));
+    }
+
     /// <summary>
     /// A stand-in for one program that stops at the named steps (the value of a shell expression
     /// over its arguments), once each: it writes the step's name into one FIFO, then waits for a
