@@ -390,10 +390,10 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
                 continue;
             }
 
-            if (name.Length + DomainKeyInfix.Length + domain.Value.Length > MaxDnsName)
+            if (domain.DkimRecordName(name) is { Length: > DomainName.MaxLength } recordName)
             {
                 diagnostics.Error(DiagnosticCode.DnsNameTooLong, entry.Key.Start,
-                    $"the DNS name of selector '{name}', {name}{DomainKeyInfix}{domain}, has more than {MaxDnsName} characters, more than DNS allows; use a shorter selector");
+                    $"the DNS name of selector '{name}', {recordName}, has more than {DomainName.MaxLength} characters, more than DNS allows; use a shorter selector");
             }
 
             var selector = entry.Value as YamlMapping;
@@ -512,10 +512,10 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
             return null;
         }
 
-        if (DmarcPrefix.Length + domain.Value.Length > MaxDnsName)
+        if (domain.DmarcRecordName.Length > DomainName.MaxLength)
         {
             diagnostics.Error(DiagnosticCode.DnsNameTooLong, dmarc.Start,
-                $"the DMARC record's name {DmarcPrefix}{domain} has more than {MaxDnsName} characters, more than DNS allows; publish DMARC for this domain by hand or shorten the name");
+                $"the DMARC record's name {domain.DmarcRecordName} has more than {DomainName.MaxLength} characters, more than DNS allows; publish DMARC for this domain by hand or shorten the name");
         }
 
         var reports = Strings(dmarc["rua"]).AddRange(Strings(dmarc["ruf"]));
@@ -649,12 +649,6 @@ internal sealed class PolicyBinder(DiagnosticBag diagnostics)
                 $"{where}: the UNIX socket {Text.Quote(unix.Path)} is outside Postfix's chroot, where smtpd cannot reach it; put it under {MilterSocket.PostfixChroot} (e.g. {MilterSocket.PostfixChroot}opendkim/opendkim.sock) or use HOST:PORT");
         }
     }
-
-    // A DNS name has at most 253 characters (RFC 1035, written without the final dot); the names
-    // derive builds from a domain must fit too.
-    private const int MaxDnsName = 253;
-    private const string DomainKeyInfix = "._domainkey.";
-    private const string DmarcPrefix = "_dmarc.";
 
     // A TXT record's data has at most 65,535 bytes, one length byte per 255 characters of text.
     private const int MaxTxtChars = 65_279;

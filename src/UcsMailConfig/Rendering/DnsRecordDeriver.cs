@@ -30,7 +30,7 @@ public static class DnsRecordDeriver
 
             if (domain.Dmarc is { } dmarc)
             {
-                records.Add(new DnsRecord(domain.Name, DnsRecordKind.Dmarc, $"_dmarc.{domain.Name}", DmarcValue(dmarc), $"{domain.Name}: DMARC, what receivers do with mail that fails SPF and DKIM"));
+                records.Add(new DnsRecord(domain.Name, DnsRecordKind.Dmarc, domain.Name.DmarcRecordName, DmarcValue(dmarc), $"{domain.Name}: DMARC, what receivers do with mail that fails SPF and DKIM"));
             }
         }
 
@@ -49,13 +49,11 @@ public static class DnsRecordDeriver
         return new DnsRecord(
             domain,
             DnsRecordKind.Dkim,
-            DkimName(domain, selector.Name),
+            domain.DkimRecordName(selector.Name),
             publicKeyBase64 is null ? null : $"v=DKIM1; k=rsa; p={publicKeyBase64}",
             $"{domain}: DKIM key of selector {selector.Name} ({state})",
             selector);
     }
-
-    public static string DkimName(DomainName domain, string selector) => $"{selector}._domainkey.{domain}";
 
     /// <summary><c>v=spf1 MECHANISMS QUALIFIERall</c>, mechanisms in policy order.</summary>
     public static string SpfValue(SpfPolicy spf)

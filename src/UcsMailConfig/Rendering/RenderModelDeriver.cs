@@ -178,7 +178,7 @@ public static class RenderModelDeriver
                     continue;
                 }
 
-                var keyName = DnsRecordDeriver.DkimName(domain.Name, selector.Name);
+                var keyName = domain.Name.DkimRecordName(selector.Name);
                 keyTable.Add(new KeyTableRow(keyName, domain.Name.Value, selector.Name, selector.KeyPath));
                 signingTable.Add(new SigningTableRow($"*@{domain.Name}", keyName));
                 if (domain.Dkim.Subdomains)
@@ -188,7 +188,7 @@ public static class RenderModelDeriver
             }
         }
 
-        signingTable.AddRange(dkim.Signing.Select(rule => new SigningTableRow(rule.From.Text, DnsRecordDeriver.DkimName(rule.Domain, rule.Selector))));
+        signingTable.AddRange(dkim.Signing.Select(rule => new SigningTableRow(rule.From.Text, rule.Domain.DkimRecordName(rule.Selector))));
         var (orderedSigning, multiple) = OrderSigningTable(signingTable);
 
         var trustedPath = "/" + TemplateCatalog.UcrPath(TemplateCatalog.TrustedHosts);

@@ -26,7 +26,7 @@ public static class DkimReadiness
             {
                 foreach (var key in DkimKeyStore.EnsureKeys(policy, root))
                 {
-                    notes.Add($"created the DKIM key {key.KeyPath} for {DnsRecordDeriver.DkimName(key.Domain, key.Selector)}; publish its record (ucs-mail-config dns)");
+                    notes.Add($"created the DKIM key {key.KeyPath} for {key.Domain.DkimRecordName(key.Selector)}; publish its record (ucs-mail-config dns)");
                 }
             }
             catch (DkimKeyException e)

@@ -8,6 +8,15 @@ public sealed record DomainName(string Value) : IComparable<DomainName>
 {
     public const string Expectation = "a fully qualified domain name such as example.com (letters, digits and '-', labels of 1-63 characters, no trailing dot; internationalised names in xn-- form)";
 
+    /// <summary>The most characters a DNS name has (RFC 1035, written without the final dot).</summary>
+    public const int MaxLength = 253;
+
+    /// <summary>The name of a DKIM selector's TXT record below this domain.</summary>
+    public string DkimRecordName(string selector) => $"{selector}._domainkey.{Value}";
+
+    /// <summary>The name of this domain's DMARC TXT record.</summary>
+    public string DmarcRecordName => $"_dmarc.{Value}";
+
     public static bool TryParse(string text, out DomainName domain)
     {
         domain = null!;
@@ -26,7 +35,7 @@ public sealed record DomainName(string Value) : IComparable<DomainName>
     /// </summary>
     internal static bool IsValidName(ReadOnlySpan<char> text, int minLabels, bool allowUnderscore = false)
     {
-        if (text.Length is 0 or > 253)
+        if (text.Length is 0 or > MaxLength)
         {
             return false;
         }
