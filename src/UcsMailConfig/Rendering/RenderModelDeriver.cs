@@ -13,18 +13,28 @@ public static class RenderModelDeriver
 {
     private const int ConcurrentDnsFromDomains = 500;
 
-    /// <summary>Without key files: DKIM records become comments (what <c>render</c> writes).</summary>
+    /// <summary>
+    /// Without key files: DKIM records become comments; the milters are placed for UCS 5's stock
+    /// 70_milter (what <c>render</c> writes, which never reads a host).
+    /// </summary>
     public static RenderModel Derive(MailPolicy policy) => Derive(policy, DkimPublicKeys.None);
 
     /// <summary>With the public keys the caller has read, so DKIM records carry their <c>p=</c> values.</summary>
-    public static RenderModel Derive(MailPolicy policy, DkimPublicKeys publicKeys)
+    public static RenderModel Derive(MailPolicy policy, DkimPublicKeys publicKeys) => Derive(policy, publicKeys, StockMilterTemplate.Ucs5);
+
+    /// <summary>
+    /// For one host: <paramref name="milterTemplate"/> says which milter parameters the host's
+    /// stock 70_milter writes from UCR variables; our milters go there as variables, and our
+    /// fragment writes only the parameters it does not (DESIGN.md rule 2).
+    /// </summary>
+    internal static RenderModel Derive(MailPolicy policy, DkimPublicKeys publicKeys, StockMilterTemplate milterTemplate)
     {
         // The DNS records are most of a large policy's model and need nothing else derived
         // here: they are made beside the rest. A small policy is quicker without a thread.
         var dnsRecords = policy.Domains.Length >= ConcurrentDnsFromDomains
             ? Task.Run(() => DnsRecordDeriver.Derive(policy, publicKeys))
             : Task.FromResult(DnsRecordDeriver.Derive(policy, publicKeys));
-        var mainCf = MainCfSections(policy);
+        var mainCf = MainCfSections(policy, milterTemplate);
         var openDkim = policy.Dkim.Enabled ? OpenDkim(policy) : null;
         var tlsPolicyMap = policy.Tls.Destinations.Select(d => new TlsPolicyRow(d.Destination.Text, d.Level)).ToImmutableArray();
         var kopanoSmime = policy.Smime is { } smime ? KopanoSmime(smime) : null;
@@ -77,7 +87,7 @@ public static class RenderModelDeriver
             templates.Add(TemplateCatalog.DnsPlain);
         }
 
-        return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy), [.. info], dns, tlsPolicyMap, [.. hashTables], kopanoSmime);
+        return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy, milterTemplate), [.. info], dns, tlsPolicyMap, [.. hashTables], kopanoSmime);
     }
 
     /// <summary>
@@ -94,7 +104,7 @@ public static class RenderModelDeriver
         new("smtp_line_length_limit", "0"),
     ];
 
-    private static ImmutableArray<MainCfSection> MainCfSections(MailPolicy policy)
+    private static ImmutableArray<MainCfSection> MainCfSections(MailPolicy policy, StockMilterTemplate milterTemplate)
     {
         var sections = new List<MainCfSection>();
         var milters = policy.Postfix.Milters;
@@ -105,9 +115,19 @@ public static class RenderModelDeriver
                 new("milter_default_action", milters.DefaultAction),
                 new("milter_protocol", milters.Protocol.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             };
-            AddMilterList(settings, "smtpd_milters", milters.Chain.Where(m => m.Smtpd), policy.Dkim);
-            AddMilterList(settings, "non_smtpd_milters", milters.Chain.Where(m => m.NonSmtpd), policy.Dkim);
-            sections.Add(new MainCfSection("milters, in order (postfix.milters, dkim.socket)", [.. settings]));
+            foreach (var parameter in StockMilterTemplate.Parameters.Where(p => !milterTemplate.Writes(p)))
+            {
+                var sockets = MilterSockets(policy, parameter).Select(m => m.Socket).ToList();
+                if (sockets.Count > 0)
+                {
+                    settings.Add(new PostfixSetting(parameter, string.Join(", ", sockets)));
+                }
+            }
+
+            var throughUcs = StockMilterTemplate.Parameters.Where(milterTemplate.Writes).ToList();
+            var title = "milters, in order (postfix.milters, dkim.socket)"
+                + (throughUcs.Count > 0 ? $"; {string.Join(" and ", throughUcs)} through UCS's 70_milter" : "");
+            sections.Add(new MainCfSection(title, [.. settings]));
         }
 
         // Only while something signs, and a value in postfix.parameters wins over ours.
@@ -150,13 +170,16 @@ public static class RenderModelDeriver
         policy.Dkim.Enabled && policy.Dkim.Mode != "verify"
         && policy.Domains.Any(d => d.Dkim is not null && d.Dkim.Selectors.Any(s => s.State == SelectorState.Active));
 
-    private static void AddMilterList(List<PostfixSetting> settings, string parameter, IEnumerable<MilterEntry> milters, DkimPolicy dkim)
+    /// <summary>The chain's milters for one parameter, in policy order, with their Postfix sockets and UCR variable names.</summary>
+    private static IEnumerable<(string Variable, string Socket)> MilterSockets(MailPolicy policy, string parameter)
     {
-        var sockets = milters.Select(m => MilterSocketSyntax.ForPostfix(m.Socket ?? dkim.Socket)).ToList();
-        if (sockets.Count > 0)
-        {
-            settings.Add(new PostfixSetting(parameter, string.Join(", ", sockets)));
-        }
+        var chain = policy.Postfix.Milters.Chain;
+        return chain
+            .Select((milter, position) => (milter, position))
+            .Where(m => parameter == StockMilterTemplate.SmtpdMilters ? m.milter.Smtpd : m.milter.NonSmtpd)
+            .Select(m => (
+                StockMilterTemplate.OurVariable(parameter, m.position, chain.Length, m.milter.Name),
+                MilterSocketSyntax.ForPostfix(m.milter.Socket ?? policy.Dkim.Socket)));
     }
 
     private static OpenDkimConfig OpenDkim(MailPolicy policy)
@@ -264,7 +287,7 @@ public static class RenderModelDeriver
         return (ordered.DrainToImmutable(), multiple);
     }
 
-    private static ImmutableArray<UcrVariableSetting> UcrVariables(MailPolicy policy)
+    private static ImmutableArray<UcrVariableSetting> UcrVariables(MailPolicy policy, StockMilterTemplate milterTemplate)
     {
         var queue = policy.Postfix.Queue;
         var settings = new List<UcrVariableSetting>();
@@ -289,6 +312,11 @@ public static class RenderModelDeriver
         foreach (var parameter in policy.Postfix.Parameters.Where(p => StockUcsParameters.Find(p.Name) is not null))
         {
             Add(parameter.Name, parameter.Value);
+        }
+
+        foreach (var parameter in StockMilterTemplate.Parameters.Where(milterTemplate.Writes))
+        {
+            settings.AddRange(MilterSockets(policy, parameter).Select(m => new UcrVariableSetting(m.Variable, m.Socket)));
         }
 
         return [.. settings.OrderBy(s => s.Name, StringComparer.Ordinal)];

@@ -112,7 +112,10 @@ public static class Applier
                 return Report(ApplyOutcome.Refused, null, recovered);
             }
 
-            var model = RenderModelDeriver.Derive(policy, keys.Keys);
+            // Our milters go through the host's 70_milter where it writes them (DESIGN.md rule 2).
+            var milterTemplate = MilterHost.Template(root);
+            notes.AddRange(MilterHost.ForeignMilters(UcrRegistryFile.Read(root), milterTemplate));
+            var model = RenderModelDeriver.Derive(policy, keys.Keys, milterTemplate);
             var tree = TreeRenderer.Render(model);
             if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, warnings, notes))
             {

@@ -5,7 +5,7 @@ namespace UcsMailConfig.Ucs;
 
 /// <summary>
 /// What state.json and a journal may name: the files the tool writes or has UCR and postmap
-/// generate (relative to the root), the UCR variables of the stock parameters the policy may set, and the modes the tool
+/// generate (relative to the root), the UCR variables of the stock parameters the policy may set and of our milters, and the modes the tool
 /// writes. Anything else in them was not written by the tool and is refused before use.
 /// </summary>
 internal static class ManagedPaths
@@ -23,7 +23,7 @@ internal static class ManagedPaths
 
     public static bool IsFile(string path) => Files.Contains(path);
 
-    public static bool IsVariable(string name) => Variables.Contains(name);
+    public static bool IsVariable(string name) => Variables.Contains(name) || StockMilterTemplate.IsOurs(name);
 
     public static bool IsMode(int mode) => mode >= 0 && mode <= 0b111_111_111 && ((UnixFileMode)mode & ForbiddenModeBits) == 0;
 

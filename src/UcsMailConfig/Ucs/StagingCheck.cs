@@ -43,11 +43,13 @@ public static class StagingCheck
             mainCf.RemoveLast(name);
         }
 
-        foreach (var variable in model.UcrVariables)
+        foreach (var variable in model.UcrVariables.Where(v => !StockMilterTemplate.IsMilterVariable(v.Name)))
         {
             var parameter = StockUcsParameters.All.First(e => e.UcrVariable == variable.Name).Parameter;
             mainCf.Set(parameter, variable.Value);
         }
+
+        StageMilterLists(mainCf, model, UcrRegistryFile.Read(root));
 
         foreach (var setting in model.MainCf.SelectMany(s => s.Settings))
         {
@@ -65,6 +67,35 @@ public static class StagingCheck
 
         var postconf = runner.Run(tools.Postconf, "-c", directory, "-n");
         return postconf.Succeeded && postconf.StandardError.Length == 0 ? null : postconf;
+    }
+
+    /// <summary>
+    /// What 70_milter will write once our milter variables change: every list that has one of
+    /// ours, before or after, joined anew from the others' variables (kept) and ours. A list
+    /// our fragment writes is left to it.
+    /// </summary>
+    private static void StageMilterLists(MainCfText mainCf, RenderModel model, IReadOnlyDictionary<string, string> registry)
+    {
+        var written = model.MainCf.SelectMany(s => s.Settings).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var parameter in StockMilterTemplate.Parameters.Where(p => !written.Contains(p)))
+        {
+            bool Feeds(string name) => StockMilterTemplate.ParameterOf(name) == parameter;
+            var ours = model.UcrVariables.Where(v => Feeds(v.Name)).Select(v => KeyValuePair.Create(v.Name, v.Value)).ToList();
+            if (ours.Count == 0 && !registry.Keys.Any(n => Feeds(n) && StockMilterTemplate.IsOurs(n)))
+            {
+                continue;
+            }
+
+            var list = StockMilterTemplate.Joined(registry.Where(v => Feeds(v.Key) && !StockMilterTemplate.IsOurs(v.Key)).Concat(ours));
+            if (list.Length > 0)
+            {
+                mainCf.Set(parameter, list);
+            }
+            else
+            {
+                mainCf.RemoveAll(parameter);
+            }
+        }
     }
 
     private static CommandRecord? CheckHashTables(RenderedTree tree, RenderModel model, string staging, ToolPaths tools, CommandRunner runner)

@@ -12,7 +12,8 @@ public sealed class PostfixAcceptsRenderTests
 {
     [Theory]
     [InlineData("single-domain", "1h", "inet:localhost:12345", "inet:localhost:12345")]
-    [InlineData("multi-domain", "2d", "inet:localhost:11332, unix:opendkim/opendkim.sock", "unix:opendkim/opendkim.sock")]
+    // smtpd_milters comes from UCS's 70_milter (stand-in), which joins its variables with spaces.
+    [InlineData("multi-domain", "2d", "inet:localhost:11332 unix:opendkim/opendkim.sock", "unix:opendkim/opendkim.sock")]
     [InlineData("queue-only", "1h", null, null)]
     public void Postconf_reads_the_committed_main_cf_with_zero_warnings(string example, string lifetime, string? smtpdMilters, string? nonSmtpdMilters)
     {

@@ -48,7 +48,7 @@ public sealed class ApplyTests
         Assert.Equal(
             [
                 "register ucs-mail-config",
-                "set mail/postfix/bounce_queue_lifetime=1h mail/postfix/maximal_queue_lifetime=1h",
+                "set mail/postfix/bounce_queue_lifetime=1h mail/postfix/maximal_queue_lifetime=1h mail/postfix/smtpd_milters/50_ucs-mail-config_01_opendkim=inet:localhost:12345",
                 "commit /etc/opendkim.conf /etc/opendkim/KeyTable /etc/opendkim/SigningTable /etc/opendkim/TrustedHosts /etc/postfix/main.cf",
             ],
             host.UcrInvocations().Skip(before));
@@ -85,7 +85,15 @@ public sealed class ApplyTests
         Assert.False(File.Exists(host["etc/univention/templates/files/etc/opendkim.conf"]));
         Assert.DoesNotContain("opendkim", File.ReadAllText(host["etc/univention/templates/info/ucs-mail-config.info"]), StringComparison.Ordinal);
         Assert.Contains("smtpd_milters = inet:localhost:11332\n", File.ReadAllText(host["etc/postfix/main.cf"]), StringComparison.Ordinal);
-        Assert.Equal(["update", "commit /etc/postfix/main.cf"], host.UcrInvocations().Skip(before));
+        // OpenDKIM's milter variable goes; rspamd takes the first place in UCS's milter list.
+        Assert.Equal(
+            [
+                "update",
+                "set mail/postfix/smtpd_milters/50_ucs-mail-config_01_rspamd=inet:localhost:11332",
+                "unset mail/postfix/smtpd_milters/50_ucs-mail-config_01_opendkim",
+                "commit /etc/postfix/main.cf",
+            ],
+            host.UcrInvocations().Skip(before));
     }
 
     [Fact]

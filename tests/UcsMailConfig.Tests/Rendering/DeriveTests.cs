@@ -8,12 +8,20 @@ namespace UcsMailConfig.Tests.Rendering;
 /// <summary>The decisions of the derive step, one rule per test.</summary>
 public sealed class DeriveTests
 {
-    private static RenderModel Derive(string yaml)
+    private static RenderModel Derive(string yaml) => Derive(yaml, StockMilterTemplate.Ucs5);
+
+    /// <summary>For a host without UCS's 70_milter: our fragment writes both milter lists.</summary>
+    private static RenderModel DeriveStandalone(string yaml) => Derive(yaml, StockMilterTemplate.None);
+
+    private static RenderModel Derive(string yaml, StockMilterTemplate milterTemplate)
     {
         var result = PolicyLoader.Load(yaml);
         Assert.True(result.IsValid, string.Join("\n", result.Diagnostics.Select(d => d.Format("policy"))));
-        return RenderModelDeriver.Derive(result.Policy!);
+        return RenderModelDeriver.Derive(result.Policy!, DkimPublicKeys.None, milterTemplate);
     }
+
+    private static string[] MilterVariables(RenderModel model) =>
+        [.. model.UcrVariables.Where(v => v.Name.Contains("_milters/", StringComparison.Ordinal)).Select(v => $"{v.Name}={v.Value}")];
 
     private static string Setting(RenderModel model, string name) =>
         model.MainCf.SelectMany(s => s.Settings).Single(s => s.Name == name).Value;
@@ -32,7 +40,7 @@ public sealed class DeriveTests
     [InlineData("unix:/var/spool/postfix/x.sock", "unix:x.sock", "local:/var/spool/postfix/x.sock")]
     public void One_socket_value_gives_both_spellings(string socket, string postfix, string openDkim)
     {
-        var model = Derive($"version: 1\ndkim:\n  socket: {socket}\n{OneDomain}");
+        var model = DeriveStandalone($"version: 1\ndkim:\n  socket: {socket}\n{OneDomain}");
 
         Assert.Equal(postfix, Setting(model, "smtpd_milters"));
         Assert.Equal(postfix, Setting(model, "non_smtpd_milters"));
@@ -42,7 +50,7 @@ public sealed class DeriveTests
     [Fact]
     public void Milters_keep_chain_order_and_their_stages()
     {
-        var model = Derive("version: 1\npostfix:\n  milters:\n    chain:\n      - {name: opendkim}\n      - {name: rspamd, socket: localhost:11332, applies_to: [smtpd]}\n" + OneDomain);
+        var model = DeriveStandalone("version: 1\npostfix:\n  milters:\n    chain:\n      - {name: opendkim}\n      - {name: rspamd, socket: localhost:11332, applies_to: [smtpd]}\n" + OneDomain);
 
         Assert.Equal("inet:localhost:8891, inet:localhost:11332", Setting(model, "smtpd_milters"));
         Assert.Equal("inet:localhost:8891", Setting(model, "non_smtpd_milters"));
@@ -51,10 +59,62 @@ public sealed class DeriveTests
     [Fact]
     public void Opendkim_is_added_last_when_the_chain_does_not_place_it()
     {
-        var model = Derive("version: 1\npostfix:\n  milters:\n    chain:\n      - {name: rspamd, socket: localhost:11332}\n" + OneDomain);
+        var model = DeriveStandalone("version: 1\npostfix:\n  milters:\n    chain:\n      - {name: rspamd, socket: localhost:11332}\n" + OneDomain);
 
         Assert.Equal("inet:localhost:11332, inet:localhost:8891", Setting(model, "smtpd_milters"));
     }
+
+    [Fact]
+    public void Where_UCS_70_milter_writes_smtpd_milters_our_milters_become_its_variables_in_chain_order()
+    {
+        var model = Derive("version: 1\npostfix:\n  milters:\n    chain:\n      - {name: rspamd, socket: localhost:11332, applies_to: [smtpd]}\n      - {name: opendkim}\n" + OneDomain);
+
+        Assert.DoesNotContain(model.MainCf.SelectMany(s => s.Settings), s => s.Name == "smtpd_milters");
+        Assert.Equal("inet:localhost:8891", Setting(model, "non_smtpd_milters"));
+        Assert.Equal(
+            ["mail/postfix/smtpd_milters/50_ucs-mail-config_01_rspamd=inet:localhost:11332", "mail/postfix/smtpd_milters/50_ucs-mail-config_02_opendkim=inet:localhost:8891"],
+            MilterVariables(model));
+    }
+
+    [Fact]
+    public void Where_70_milter_writes_both_lists_our_fragment_writes_neither()
+    {
+        var model = Derive("version: 1\npostfix:\n  milters:\n    chain:\n      - {name: rspamd, socket: localhost:11332, applies_to: [smtpd]}\n" + OneDomain, new StockMilterTemplate(true, true));
+
+        Assert.DoesNotContain(model.MainCf.SelectMany(s => s.Settings), s => s.Name.EndsWith("_milters", StringComparison.Ordinal));
+        Assert.Equal("accept", Setting(model, "milter_default_action"));
+        Assert.Equal(
+            [
+                "mail/postfix/non_smtpd_milters/50_ucs-mail-config_02_opendkim=inet:localhost:8891",
+                "mail/postfix/smtpd_milters/50_ucs-mail-config_01_rspamd=inet:localhost:11332",
+                "mail/postfix/smtpd_milters/50_ucs-mail-config_02_opendkim=inet:localhost:8891",
+            ],
+            MilterVariables(model));
+    }
+
+    [Fact]
+    public void Ten_milters_get_keys_of_one_width_so_that_key_order_is_chain_order()
+    {
+        var chain = string.Concat(Enumerable.Range(0, 10).Select(i => $"      - {{name: m{i}, socket: localhost:{11000 + i}}}\n"));
+        var model = Derive("version: 1\npostfix:\n  milters:\n    chain:\n" + chain + OneDomain);
+
+        var smtpd = MilterVariables(model).Where(v => v.StartsWith("mail/postfix/smtpd_milters/", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(11, smtpd.Length);
+        Assert.Equal(smtpd.Order(StringComparer.Ordinal), smtpd);
+        Assert.StartsWith("mail/postfix/smtpd_milters/50_ucs-mail-config_01_m0=", smtpd[0], StringComparison.Ordinal);
+        Assert.StartsWith("mail/postfix/smtpd_milters/50_ucs-mail-config_11_opendkim=", smtpd[^1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("mail/postfix/smtpd_milters/50_ucs-mail-config_01_opendkim", true)]
+    [InlineData("mail/postfix/non_smtpd_milters/50_ucs-mail-config_123_rspamd", true)]
+    [InlineData("mail/postfix/smtpd_milters/10_sendercheck", false)]
+    [InlineData("mail/postfix/smtpd_milters/50_ucs-mail-config_1_x", false)]
+    [InlineData("mail/postfix/smtpd_milters/50_ucs-mail-config_01_x y", false)]
+    [InlineData("mail/postfix/smtpd_milters/50_ucs-mail-config_01_x=y", false)]
+    [InlineData("mail/postfix/maximal_queue_lifetime", false)]
+    public void Only_names_we_make_count_as_our_milter_variables(string name, bool ours) =>
+        Assert.Equal(ours, StockMilterTemplate.IsOurs(name));
 
     [Fact]
     public void Only_active_selectors_sign_and_specific_patterns_come_first()

@@ -72,6 +72,24 @@ public sealed class UcrFixtureTests : IDisposable
     }
 
     [Fact]
+    public void Commit_JoinStandsInFor70Milter_ValuesSortedByKeyJoinedBySpaces_NothingWithoutVariables()
+    {
+        // UCS's 70_milter (00d4d6e9): the variables below the prefix, sorted by key (plain string
+        // order, so "50_…" before "90_…" before "o…"), values joined by single spaces.
+        WriteTemplate("etc/postfix/main.cf.d/70_milter", "@%@UCRFIXTURE_JOIN=smtpd_milters mail/postfix/smtpd_milters/@%@");
+        WriteInfo("stock", MultifileStanza + "\n" + Subfile("etc/postfix/main.cf.d/70_milter"));
+
+        AssertSuccess(Ucr("commit", "/etc/postfix/main.cf"));
+        Assert.Equal("", ReadRooted(MainCf));
+
+        AssertSuccess(Ucr("set", "mail/postfix/smtpd_milters/opendkim=inet:c", "mail/postfix/smtpd_milters/90_b=inet:b",
+            "mail/postfix/smtpd_milters/50_a=inet:a", "mail/postfix/smtpd_milters=ignored", "mail/postfix/non_smtpd_milters/10_x=inet:x"));
+        AssertSuccess(Ucr("commit", "/etc/postfix/main.cf"));
+
+        Assert.Equal("smtpd_milters = inet:a inet:b inet:c\n", ReadRooted(MainCf));
+    }
+
+    [Fact]
     public void Commit_UcrWarning_EveryHeaderLineHasThePrefix_AndNamesEverySource()
     {
         WriteTemplate("etc/postfix/main.cf.d/10_general", "@%@UCRWARNING=#! @%@\ngeneral\n");

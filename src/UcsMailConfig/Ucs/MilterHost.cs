@@ -1,0 +1,57 @@
+using UcsMailConfig.Policy;
+using UcsMailConfig.Rendering;
+
+namespace UcsMailConfig.Ucs;
+
+/// <summary>
+/// Reads (never changes) how a host handles UCS's milter variables: which parameters the stock
+/// <c>main.cf.d/70_milter</c> writes there, and the milter variables that others set. The
+/// decision is the host's, taken at apply time, so that <c>render</c> stays host-independent.
+/// A 70_milter counts only when a .info registers it as a subfile (UCR ignores it otherwise);
+/// it writes a parameter when its text reads that parameter's variables
+/// (<c>mail/postfix/PARAMETER/</c>): the UCS 5 version (00d4d6e9) reads only smtpd_milters'.
+/// </summary>
+internal static class MilterHost
+{
+    private const string InfoDirectory = TemplateCatalog.UcrTemplatesDirectory + "info";
+    private const string TemplateFiles = TemplateCatalog.UcrTemplatesDirectory + "files/";
+
+    public static StockMilterTemplate Template(string root)
+    {
+        var template = Path.Combine(root, TemplateFiles + StockMilterTemplate.Subfile);
+        if (!IsRegistered(root) || !File.Exists(template))
+        {
+            return StockMilterTemplate.None;
+        }
+
+        var text = File.ReadAllText(template);
+        bool Reads(string parameter) => text.Contains(StockMilterTemplate.VariablePrefix(parameter), StringComparison.Ordinal);
+        return new StockMilterTemplate(Reads(StockMilterTemplate.SmtpdMilters), Reads(StockMilterTemplate.NonSmtpdMilters));
+    }
+
+    /// <summary>
+    /// The milter variables UCS or an admin set, which apply keeps (it never unsets a variable
+    /// it did not set): one note each, saying whether Postfix runs the milter beside ours.
+    /// </summary>
+    public static IEnumerable<string> ForeignMilters(IReadOnlyDictionary<string, string> registry, StockMilterTemplate template) =>
+        registry
+            .Where(v => StockMilterTemplate.IsMilterVariable(v.Key) && !StockMilterTemplate.IsOurs(v.Key))
+            .OrderBy(v => v.Key, StringComparer.Ordinal)
+            .Select(v => template.Writes(StockMilterTemplate.ParameterOf(v.Key)!)
+                ? $"kept the milter variable {v.Key}={v.Value} that UCS or an admin set; Postfix runs it beside the policy's milters, in key order"
+                : $"kept the milter variable {v.Key}={v.Value} that UCS or an admin set; it has no effect: this host's 70_milter does not write {StockMilterTemplate.ParameterOf(v.Key)}");
+
+    private static bool IsRegistered(string root)
+    {
+        var directory = Path.Combine(root, InfoDirectory);
+        if (!Directory.Exists(directory))
+        {
+            return false;
+        }
+
+        // A subfile stanza may sit in any package's .info; the path is enough to name it.
+        var line = "Subfile: " + StockMilterTemplate.Subfile;
+        return Directory.EnumerateFiles(directory, "*.info")
+            .Any(info => File.ReadLines(info).Any(l => l.Trim() == line));
+    }
+}
