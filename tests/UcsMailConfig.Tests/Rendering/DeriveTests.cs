@@ -1,6 +1,8 @@
+using UcsMailConfig.Dkim;
 using UcsMailConfig.Policy;
-using UcsMailConfig.Rendering;
 using UcsMailConfig.Rendering.Derive;
+using UcsMailConfig.Rendering;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Tests.Rendering;
 

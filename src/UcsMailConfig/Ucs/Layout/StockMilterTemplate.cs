@@ -1,6 +1,6 @@
 using UcsMailConfig.Policy.Values;
 
-namespace UcsMailConfig.Policy;
+namespace UcsMailConfig.Ucs.Layout;
 
 /// <summary>
 /// Which milter parameters a host's stock <c>main.cf.d/70_milter</c> writes from UCR variables
