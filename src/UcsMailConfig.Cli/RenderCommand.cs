@@ -26,7 +26,7 @@ internal static class RenderCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var tree = TreeRenderer.Render(RenderModelDeriver.Derive(loaded.Policy));
+            var tree = MailPolicyPipeline.Render(loaded.Policy).Tree;
             try
             {
                 RenderOutput.Write(directory, tree, parse.GetValue(force));
