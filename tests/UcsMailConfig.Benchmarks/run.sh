@@ -156,9 +156,9 @@ noop_apply() {
   local root="$work/apply-root" ucr="$PWD/tests/fixtures/ucr/ucr" apply
   cp -r tests/fixtures/stock-ucs "$root"
   rm "$root/README.md"
+  # The ucr fixture's root comes from its environment (apply sets no variable for it), for the applies below too.
+  local -x UCR_ROOT="$root"
   # The same defaults the tests' StockUcsRoot sets (one NAME=VALUE per line).
-  # The fixture's root comes from its environment (apply sets no variable for it), for the applies below too.
-  export UCR_ROOT="$root"
   tr '\n' '\0' < "$root/ucr-defaults" | xargs -0 "$ucr" set >/dev/null
   rm "$root/ucr-defaults"
   "$ucr" register univention-mail-postfix >/dev/null
