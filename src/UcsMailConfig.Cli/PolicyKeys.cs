@@ -1,5 +1,5 @@
-using UcsMailConfig.Policy;
-using UcsMailConfig.Rendering;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Dkim;
 
 namespace UcsMailConfig.Cli;
 

@@ -1,4 +1,6 @@
+using UcsMailConfig.Dkim;
 using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Rendering;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using UcsMailConfig.Files;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
 
