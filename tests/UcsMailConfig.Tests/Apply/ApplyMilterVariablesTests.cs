@@ -1,6 +1,5 @@
 using System.Text.Json;
 using UcsMailConfig.Tests.Support;
-using UcsMailConfig.Tests.UcrFixture;
 
 namespace UcsMailConfig.Tests.Apply;
 
@@ -113,7 +112,7 @@ public sealed class ApplyMilterVariablesTests
         Assert.Equal(0, host.Apply(ApplySandbox.Example("single-domain")).Exit);
         host.CreateKeys(ApplySandbox.Example("multi-domain"));
         var before = host.Snapshot();
-        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {UcrFixtureRunner.ScriptPath} \"$@\"");
+        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {host.UcrProgram} \"$@\"");
 
         var result = host.Apply(ApplySandbox.Example("multi-domain"), "--ucr", ucr);
 
