@@ -1,7 +1,7 @@
 using CsCheck;
 using Xunit.Abstractions;
-using UcsMailConfig.Policy;
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Tests.Support;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -111,7 +111,7 @@ public sealed class YamlSubsetRulesTests(ITestOutputHelper output)
         return false;
     }
 
-    private static void AssertSame(YamlDotNet.RepresentationModel.YamlNode expected, UcsMailConfig.Policy.Syntax.YamlNode actual, string text)
+    private static void AssertSame(YamlDotNet.RepresentationModel.YamlNode expected, UcsMailConfig.Policy.Load.YamlNode actual, string text)
     {
         var where = $"at {actual.Start} in\n{PolicyInput.Literal(text)}";
         Assert.True(At(expected.Start) == actual.Start, $"position {actual.Start}, YamlDotNet {At(expected.Start)} {where}");

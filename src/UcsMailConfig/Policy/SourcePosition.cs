@@ -1,7 +1,0 @@
-namespace UcsMailConfig.Policy;
-
-/// <summary>A 1-based line and column in a policy file.</summary>
-public readonly record struct SourcePosition(int Line, int Column)
-{
-    public override string ToString() => $"{Line}:{Column}";
-}
