@@ -2,6 +2,7 @@ using System.Text;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Schema;
 using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Policy.Validate;
 
 namespace UcsMailConfig.Policy;
 

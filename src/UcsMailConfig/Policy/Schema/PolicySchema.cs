@@ -3,7 +3,7 @@ namespace UcsMailConfig.Policy.Schema;
 /// <summary>
 /// The shape of <c>mail-policy.yaml</c>, version 1, with the description and default of every
 /// key. Descriptions are written for the admin who reads them in an editor's tooltip.
-/// Defaults named here are applied by <see cref="PolicyBinder"/>; keep the two in step.
+/// Defaults named here are applied by <see cref="Validate.PolicyBinder"/>; keep the two in step.
 /// </summary>
 public static class PolicySchema
 {

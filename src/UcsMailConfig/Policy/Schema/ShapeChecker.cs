@@ -7,7 +7,7 @@ namespace UcsMailConfig.Policy.Schema;
 /// Checks a YAML tree against a <see cref="Shape"/>: unknown and missing keys, wrong types,
 /// and every single value's syntax. Contract: reports every problem it finds, never stops
 /// at the first, and never throws on bad input. Rules that relate values to each other are
-/// <see cref="PolicyBinder"/>'s.
+/// <see cref="Validate.PolicyBinder"/>'s.
 /// </summary>
 internal sealed class ShapeChecker(DiagnosticBag diagnostics)
 {

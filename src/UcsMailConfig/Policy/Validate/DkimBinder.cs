@@ -1,0 +1,143 @@
+using System.Collections.Immutable;
+using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Policy.Schema;
+using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Policy.Values;
+using static UcsMailConfig.Policy.Validate.PolicyNodes;
+
+namespace UcsMailConfig.Policy.Validate;
+
+/// <summary>
+/// Binds the dkim section: signing on or off, OpenDKIM's socket and settings, the key folder and
+/// the extra signing rules checked against the domains' selectors. Contract as <see cref="PolicyBinder"/>'s.
+/// </summary>
+internal sealed class DkimBinder(DiagnosticBag diagnostics)
+{
+    private const string DefaultDkimSocket = "localhost:8891";
+
+    public DkimPolicy Bind(YamlMapping? dkim, ImmutableArray<DomainPolicy> domains, SourcePosition at)
+    {
+        var hasSelectors = domains.Any(d => d.Dkim is { Selectors.Length: > 0 });
+        // An unreadable 'enabled' was reported already; judging the rest by it would report twice.
+        var enabledReadable = dkim?.Find("enabled") is null || Boolean(dkim, "enabled") is not null;
+        var enabled = dkim is null ? hasSelectors : dkim.Find("enabled") is null || (Boolean(dkim, "enabled") ?? hasSelectors);
+        if (dkim is not null && enabledReadable && enabled && !hasSelectors)
+        {
+            diagnostics.Error(DiagnosticCode.DkimWithoutDomains, dkim.Find("enabled")?.Key.Start ?? at,
+                "DKIM is enabled but no domain has a selector; add domains.DOMAIN.dkim.selectors, or set dkim.enabled: false");
+        }
+
+        if (enabledReadable && !enabled && hasSelectors)
+        {
+            diagnostics.Warning(DiagnosticCode.DkimDisabledWithSelectors, dkim?.Find("enabled")?.Key.Start ?? at,
+                "dkim.enabled is false: the domains' selectors are kept but nothing is signed");
+        }
+
+        MilterSocket.TryParse(DefaultDkimSocket, out var socket);
+        if (Scalar(dkim, "socket") is { } socketText && MilterSocket.TryParse(socketText, out var parsed))
+        {
+            socket = parsed;
+            SocketRules.CheckChroot(diagnostics, socket, dkim!.Find("socket")!.Value.Start, "dkim.socket");
+            SocketRules.CheckNotExpanded(diagnostics, socket, dkim.Find("socket")!.Value.Start, "dkim.socket", "OpenDKIM");
+        }
+
+        var trusted = Hosts(dkim?["trusted_hosts"]) ?? [new HostPattern("127.0.0.1"), new HostPattern("::1")];
+        var internalHosts = Hosts(dkim?["internal_hosts"]);
+        var oversign = dkim?["oversign_headers"] is { } headers
+            ? [.. Items(headers).OfType<YamlScalar>().Select(s => s.Value).Where(Identifiers.IsHeaderName)]
+            : ImmutableArray.Create("From");
+
+        return new DkimPolicy(
+            enabled,
+            socket,
+            Scalar(dkim, "canonicalization") ?? "relaxed/relaxed",
+            Scalar(dkim, "mode") ?? "sign",
+            trusted,
+            internalHosts,
+            oversign,
+            BindSigningRules(dkim?["signing"], domains));
+    }
+
+    private ImmutableArray<SigningRule> BindSigningRules(YamlNode? signing, ImmutableArray<DomainPolicy> domains)
+    {
+        var rules = new List<SigningRule>();
+        Dictionary<DomainName, DomainPolicy>? byName = null;
+        foreach (var item in Items(signing).OfType<YamlMapping>())
+        {
+            var fromText = Scalar(item, "from");
+            if (fromText is not null && SenderPattern.IsCatchAll(fromText))
+            {
+                diagnostics.Error(DiagnosticCode.CatchAllSigning, item.Find("from")!.Value.Start,
+                    $"signing rule from {Text.Quote(fromText)} would sign mail of every domain, including forged and relayed mail; name a domain, e.g. *@example.com");
+                continue;
+            }
+
+            if (fromText is null || !SenderPattern.TryParse(fromText, out var from)
+                || Scalar(item, "domain") is not { } domainText || !DomainName.TryParse(domainText, out var domain)
+                || Scalar(item, "selector") is not { } selector || !DkimSelectorName.IsValid(selector))
+            {
+                continue;
+            }
+
+            var domainAt = item.Find("domain")!.Value.Start;
+            var selectorAt = item.Find("selector")!.Value.Start;
+            // A dictionary, not a search per rule: many rules over many domains would be quadratic.
+            byName ??= domains.ToDictionary(d => d.Name);
+            var keys = byName.GetValueOrDefault(domain)?.Dkim;
+            if (keys is null)
+            {
+                diagnostics.Error(DiagnosticCode.SigningUnknownDomain, domainAt,
+                    $"signing rule uses domain '{domain}', which has no DKIM selectors; add domains.{domain}.dkim.selectors or use one of: {string.Join(", ", domains.Where(d => d.Dkim is not null).Select(d => d.Name))}");
+                continue;
+            }
+
+            var key = keys.Selectors.FirstOrDefault(s => s.Name == selector);
+            if (key is null)
+            {
+                diagnostics.Error(DiagnosticCode.SigningUnknownSelector, selectorAt,
+                    $"domain '{domain}' has no selector {Text.Quote(selector)}; its selectors are: {string.Join(", ", keys.Selectors.Select(s => s.Name))}");
+                continue;
+            }
+
+            if (key.State != SelectorState.Active)
+            {
+                diagnostics.Error(DiagnosticCode.SigningInactiveSelector, selectorAt,
+                    $"selector '{selector}' of '{domain}' is {key.State.ToString().ToLowerInvariant()}; only active selectors sign (set its state: active once its DNS record is published)");
+                continue;
+            }
+
+            if (!from.IsWithin(domain))
+            {
+                diagnostics.Warning(DiagnosticCode.SigningDomainMismatch, item.Find("from")!.Value.Start,
+                    $"mail from {from.Text} is signed with d={domain}; receivers' DMARC checks need the From domain to align with d=");
+            }
+
+            rules.Add(new SigningRule(from, domain, selector));
+        }
+
+        return [.. rules];
+    }
+
+    /// <summary>dkim.key_folder, the default when it is missing, null when it is not usable (reported once, here or by the shape check).</summary>
+    public string? BindKeyFolder(YamlMapping? dkim)
+    {
+        if (dkim?["key_folder"] is null)
+        {
+            return KeyFolder.Default;
+        }
+
+        if (Scalar(dkim, "key_folder") is not { } folder || !FilePath.IsSafeAbsolute(folder))
+        {
+            return null;
+        }
+
+        if (KeyFolder.Problem(folder) is { } problem)
+        {
+            diagnostics.Error(DiagnosticCode.KeyFolderNotAllowed, dkim!.Find("key_folder")!.Value.Start,
+                $"dkim.key_folder {Text.Quote(folder)} cannot hold DKIM keys: {problem}; use {KeyFolder.Expectation}");
+            return null;
+        }
+
+        return folder;
+    }
+}
