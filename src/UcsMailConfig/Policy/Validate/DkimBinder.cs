@@ -13,14 +13,12 @@ namespace UcsMailConfig.Policy.Validate;
 /// </summary>
 internal sealed class DkimBinder(DiagnosticBag diagnostics)
 {
-    private const string DefaultDkimSocket = "localhost:8891";
-
     public DkimPolicy Bind(YamlMapping? dkim, ImmutableArray<DomainPolicy> domains, SourcePosition at)
     {
         var hasSelectors = domains.Any(d => d.Dkim is { Selectors.Length: > 0 });
         // An unreadable 'enabled' was reported already; judging the rest by it would report twice.
         var enabledReadable = dkim?.Find("enabled") is null || Boolean(dkim, "enabled") is not null;
-        var enabled = dkim is null ? hasSelectors : dkim.Find("enabled") is null || (Boolean(dkim, "enabled") ?? hasSelectors);
+        var enabled = dkim is null ? hasSelectors : dkim.Find("enabled") is null ? PolicyDefaults.DkimEnabled : Boolean(dkim, "enabled") ?? hasSelectors;
         if (dkim is not null && enabledReadable && enabled && !hasSelectors)
         {
             diagnostics.Error(DiagnosticCode.DkimWithoutDomains, dkim.Find("enabled")?.Key.Start ?? at,
@@ -33,7 +31,7 @@ internal sealed class DkimBinder(DiagnosticBag diagnostics)
                 "dkim.enabled is false: the domains' selectors are kept but nothing is signed");
         }
 
-        MilterSocket.TryParse(DefaultDkimSocket, out var socket);
+        MilterSocket.TryParse(PolicyDefaults.DkimSocket, out var socket);
         if (Scalar(dkim, "socket") is { } socketText && MilterSocket.TryParse(socketText, out var parsed))
         {
             socket = parsed;
@@ -41,17 +39,17 @@ internal sealed class DkimBinder(DiagnosticBag diagnostics)
             SocketRules.CheckNotExpanded(diagnostics, socket, dkim.Find("socket")!.Value.Start, "dkim.socket", "OpenDKIM");
         }
 
-        var trusted = Hosts(dkim?["trusted_hosts"]) ?? [new HostPattern("127.0.0.1"), new HostPattern("::1")];
+        var trusted = Hosts(dkim?["trusted_hosts"]) ?? PolicyDefaults.TrustedHosts;
         var internalHosts = Hosts(dkim?["internal_hosts"]);
         var oversign = dkim?["oversign_headers"] is { } headers
             ? [.. Items(headers).OfType<YamlScalar>().Select(s => s.Value).Where(Identifiers.IsHeaderName)]
-            : ImmutableArray.Create("From");
+            : PolicyDefaults.OversignHeaders;
 
         return new DkimPolicy(
             enabled,
             socket,
-            Scalar(dkim, "canonicalization") ?? "relaxed/relaxed",
-            Scalar(dkim, "mode") ?? "sign",
+            Choice(dkim, "canonicalization", PolicySpelling.Canonicalizations) ?? PolicyDefaults.Canonicalization,
+            Choice(dkim, "mode", PolicySpelling.DkimModes) ?? PolicyDefaults.DkimMode,
             trusted,
             internalHosts,
             oversign,
@@ -102,7 +100,7 @@ internal sealed class DkimBinder(DiagnosticBag diagnostics)
             if (key.State != SelectorState.Active)
             {
                 diagnostics.Error(DiagnosticCode.SigningInactiveSelector, selectorAt,
-                    $"selector '{selector}' of '{domain}' is {key.State.ToString().ToLowerInvariant()}; only active selectors sign (set its state: active once its DNS record is published)");
+                    $"selector '{selector}' of '{domain}' is {PolicySpelling.SelectorStates.Of(key.State)}; only active selectors sign (set its state: active once its DNS record is published)");
                 continue;
             }
 

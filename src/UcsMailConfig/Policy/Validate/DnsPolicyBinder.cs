@@ -22,7 +22,7 @@ internal sealed class DnsPolicyBinder(DiagnosticBag diagnostics)
 
         var items = spf["mechanisms"] is YamlSequence sequence ? sequence.Items : [];
         var mechanisms = new List<SpfMechanism>(items.Count);
-        var all = Scalar(spf, "all") ?? "fail";
+        var all = Choice(spf, "all", PolicySpelling.SpfAllResults) ?? PolicyDefaults.SpfAll;
         var lookups = 0;
         for (var i = 0; i < items.Count; i++)
         {
@@ -39,7 +39,7 @@ internal sealed class DnsPolicyBinder(DiagnosticBag diagnostics)
             else if (SpfMechanism.IsAllTerm(text.Value))
             {
                 diagnostics.Error(DiagnosticCode.SpfAllInMechanisms, text.Start,
-                    $"{Text.Quote(text.Value)} in spf.mechanisms of '{domain}' would end the record a second time; the record ends with spf.all (now: {all}); remove it here and set spf.all: fail, softfail or neutral");
+                    $"{Text.Quote(text.Value)} in spf.mechanisms of '{domain}' would end the record a second time; the record ends with spf.all (now: {PolicySpelling.SpfAllResults.Of(all)}); remove it here and set spf.all: fail, softfail or neutral");
             }
             else if (SpfMechanism.TryParse(text.Value, out var mechanism))
             {
@@ -54,7 +54,7 @@ internal sealed class DnsPolicyBinder(DiagnosticBag diagnostics)
                 $"the SPF record of '{domain}' needs {lookups} DNS lookups (a, mx, include, exists); receivers allow at most 10 and answer PermError beyond; use ip4:/ip6: terms instead of some of them");
         }
 
-        if (all == "pass")
+        if (all == SpfAllResult.Pass)
         {
             diagnostics.Error(DiagnosticCode.SpfAllPass, spf.Find("all")!.Value.Start,
                 $"spf.all: pass (+all) lets every host on the internet send mail as '{domain}'; use fail, softfail or neutral");
@@ -80,13 +80,13 @@ internal sealed class DnsPolicyBinder(DiagnosticBag diagnostics)
         var reports = Strings(dmarc["rua"]).AddRange(Strings(dmarc["ruf"]));
         CheckTxtLength(DmarcFixedChars + reports.Sum(r => r.Length + 1), dmarc, $"the DMARC record of '{domain}'");
         return new DmarcPolicy(
-            Scalar(dmarc, "policy") ?? "none",
-            Scalar(dmarc, "subdomain_policy"),
-            ScalarValues.TryInteger(Scalar(dmarc, "percent") ?? "100", out var percent) ? percent : 100,
+            Choice(dmarc, "policy", PolicySpelling.DmarcDispositions) ?? DmarcDisposition.None,
+            Choice(dmarc, "subdomain_policy", PolicySpelling.DmarcDispositions),
+            Scalar(dmarc, "percent") is { } text && ScalarValues.TryInteger(text, out var percent) ? percent : PolicyDefaults.DmarcPercent,
             Strings(dmarc["rua"]),
             Strings(dmarc["ruf"]),
-            Scalar(dmarc, "adkim") ?? "relaxed",
-            Scalar(dmarc, "aspf") ?? "relaxed");
+            Choice(dmarc, "adkim", PolicySpelling.DmarcAlignments) ?? PolicyDefaults.DmarcDkimAlignment,
+            Choice(dmarc, "aspf", PolicySpelling.DmarcAlignments) ?? PolicyDefaults.DmarcSpfAlignment);
     }
 
     // A TXT record's data has at most 65,535 bytes, one length byte per 255 characters of text.

@@ -107,12 +107,7 @@ internal sealed class DomainBinder(DiagnosticBag diagnostics)
                 keyFiles.Add(keyPath, (name, domain));
             }
 
-            var state = Scalar(selector, "state") switch
-            {
-                "pending" => SelectorState.Pending,
-                "retired" => SelectorState.Retired,
-                _ => SelectorState.Active,
-            };
+            var state = Choice(selector, "state", PolicySpelling.SelectorStates) ?? PolicyDefaults.SelectorState;
             selectors.Add(new DkimSelector(name, keyPath, state) { Position = entry.Key.Start });
         }
 
@@ -124,7 +119,7 @@ internal sealed class DomainBinder(DiagnosticBag diagnostics)
 
         // Names differ (even ignoring case), so an unstable sort gives the one order.
         selectors.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return new DomainDkim([.. selectors], Boolean(dkim, "subdomains") ?? false);
+        return new DomainDkim([.. selectors], Boolean(dkim, "subdomains") ?? PolicyDefaults.SignSubdomains);
     }
 
     private static bool HasSelector(List<DkimSelector> selectors, string name)

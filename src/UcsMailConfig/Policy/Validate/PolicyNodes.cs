@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Syntax;
 using UcsMailConfig.Policy.Values;
 
@@ -40,6 +41,9 @@ internal static class PolicyNodes
 
     public static PostfixDuration? Duration(YamlMapping? mapping, string key) =>
         Scalar(mapping, key) is { } text && PostfixDuration.TryParse(text, out var duration) ? duration : null;
+
+    public static T? Choice<T>(YamlMapping? mapping, string key, Spelling<T> spelling)
+        where T : struct, Enum => spelling.Parse(Scalar(mapping, key));
 
     public static bool? Boolean(YamlMapping? mapping, string key) =>
         Scalar(mapping, key) is { } text && ScalarValues.TryBoolean(text, out var value) ? value : null;

@@ -57,8 +57,9 @@ internal sealed class PostfixBinder(DiagnosticBag diagnostics)
                 continue;
             }
 
-            var stages = Items(item["applies_to"]).OfType<YamlScalar>().Select(s => s.Value).ToList();
-            var appliesTo = item["applies_to"] is null ? PolicySchema.MilterStages.ToList() : stages;
+            var appliesTo = item["applies_to"] is null
+                ? [.. PolicyDefaults.MilterStages]
+                : Items(item["applies_to"]).OfType<YamlScalar>().Select(s => PolicySpelling.MilterStages.Parse(s.Value)).OfType<MilterStage>().ToList();
             if (item["applies_to"] is YamlSequence { Items.Count: 0 } empty)
             {
                 diagnostics.Error(DiagnosticCode.MilterWithoutStage, empty.Start,
@@ -80,7 +81,7 @@ internal sealed class PostfixBinder(DiagnosticBag diagnostics)
                 }
                 else
                 {
-                    chain.Add(new MilterEntry(name, null, appliesTo.Contains("smtpd"), appliesTo.Contains("non_smtpd")));
+                    chain.Add(new MilterEntry(name, null, appliesTo.Contains(MilterStage.Smtpd), appliesTo.Contains(MilterStage.NonSmtpd)));
                 }
 
                 continue;
@@ -114,7 +115,7 @@ internal sealed class PostfixBinder(DiagnosticBag diagnostics)
                 sockets[socket] = name;
             }
 
-            chain.Add(new MilterEntry(name, socket, appliesTo.Contains("smtpd"), appliesTo.Contains("non_smtpd")));
+            chain.Add(new MilterEntry(name, socket, appliesTo.Contains(MilterStage.Smtpd), appliesTo.Contains(MilterStage.NonSmtpd)));
         }
 
         if (dkim.Enabled && !chain.Any(m => m.IsOpenDkim))
@@ -131,8 +132,8 @@ internal sealed class PostfixBinder(DiagnosticBag diagnostics)
             }
         }
 
-        var protocol = ScalarValues.TryInteger(Scalar(milters, "protocol") ?? "6", out var p) ? p : 6;
-        return new MilterPolicy(Scalar(milters, "default_action") ?? "accept", protocol, [.. chain]);
+        var protocol = Scalar(milters, "protocol") is { } text && ScalarValues.TryInteger(text, out var p) ? p : PolicyDefaults.MilterProtocol;
+        return new MilterPolicy(Choice(milters, "default_action", PolicySpelling.MilterActions) ?? PolicyDefaults.MilterDefaultAction, protocol, [.. chain]);
     }
 
     public ImmutableArray<PostfixParameter> BindParameters(YamlMapping? parameters, TlsPolicy tls)

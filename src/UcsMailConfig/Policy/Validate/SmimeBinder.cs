@@ -17,15 +17,10 @@ internal static class SmimeBinder
             return null;
         }
 
-        var cipher = Scalar(smime, "cipher") switch
-        {
-            "aes-128-cbc" => SmimeCipher.Aes128Cbc,
-            "aes-192-cbc" => SmimeCipher.Aes192Cbc,
-            _ => SmimeCipher.Aes256Cbc,
-        };
+        var cipher = Choice(smime, "cipher", PolicySpelling.SmimeCiphers) ?? PolicyDefaults.Cipher;
         var caCertificates = smime["ca_certificates"] is { } list
             ? [.. Items(list).OfType<YamlScalar>().Select(s => s.Value).Where(p => ValueSafety.IsSafe(p) && ValueFormats.CaPath.IsValid(p))]
-            : ImmutableArray.Create("/etc/ssl/certs");
-        return new SmimePolicy(cipher, caCertificates, Boolean(smime, "ocsp") ?? true, Boolean(smime, "remember_passphrase") ?? false);
+            : PolicyDefaults.CaCertificates;
+        return new SmimePolicy(cipher, caCertificates, Boolean(smime, "ocsp") ?? PolicyDefaults.Ocsp, Boolean(smime, "remember_passphrase") ?? PolicyDefaults.RememberPassphrase);
     }
 }

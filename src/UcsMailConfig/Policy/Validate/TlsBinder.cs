@@ -13,7 +13,7 @@ namespace UcsMailConfig.Policy.Validate;
 /// </summary>
 internal sealed class TlsBinder(DiagnosticBag diagnostics)
 {
-    private static readonly string[] MandatoryOutboundLevels = ["encrypt", "verify", "secure"];
+    private static readonly OutboundTlsLevel[] MandatoryOutboundLevels = [OutboundTlsLevel.Encrypt, OutboundTlsLevel.Verify, OutboundTlsLevel.Secure];
 
     public TlsPolicy Bind(YamlMapping? tls, YamlMapping? parameters)
     {
@@ -29,7 +29,7 @@ internal sealed class TlsBinder(DiagnosticBag diagnostics)
         foreach (var entry in (tls["destinations"] as YamlMapping)?.Entries ?? [])
         {
             if (!ValueSafety.IsSafe(entry.Key.Value) || !TlsDestination.TryParse(entry.Key.Value, out var destination)
-                || entry.Value is not YamlScalar { IsNull: false } levelNode || !PolicySchema.OutboundTlsLevels.Contains(levelNode.Value))
+                || entry.Value is not YamlScalar { IsNull: false } levelNode || PolicySpelling.OutboundTlsLevels.Parse(levelNode.Value) is not { } level)
             {
                 continue;
             }
@@ -41,38 +41,38 @@ internal sealed class TlsBinder(DiagnosticBag diagnostics)
                 continue;
             }
 
-            if (levelNode.Value == TlsPolicy.Dane && !destination.IsDnsName)
+            if (level == OutboundTlsLevel.Dane && !destination.IsDnsName)
             {
                 diagnostics.Error(DiagnosticCode.DaneWithoutDnsName, levelNode.Start,
                     $"tls.destinations.{destination}: dane looks up TLSA records under the destination's DNS name, and an address literal has none; use the host's name ([mail.example.com]) or the level encrypt, verify or secure");
                 continue;
             }
 
-            rules.Add(new TlsDestinationRule(destination, levelNode.Value));
+            rules.Add(new TlsDestinationRule(destination, level));
         }
 
         var policy = new TlsPolicy(
-            Scalar(outbound, "level"),
-            Scalar(outbound, "min_protocol"),
-            Scalar(inbound, "level"),
-            Scalar(inbound, "min_protocol"),
+            Choice(outbound, "level", PolicySpelling.OutboundTlsLevels),
+            Choice(outbound, "min_protocol", PolicySpelling.TlsProtocols),
+            Choice(inbound, "level", PolicySpelling.InboundTlsLevels),
+            Choice(inbound, "min_protocol", PolicySpelling.TlsProtocols),
             [.. rules.OrderBy(r => r.Destination.Text, StringComparer.Ordinal)]);
 
-        if (policy.OutboundLevel is { } level && MandatoryOutboundLevels.Contains(level))
+        if (policy.OutboundLevel is { } outboundLevel && MandatoryOutboundLevels.Contains(outboundLevel))
         {
-            CheckTlsRelay(level, outbound!.Find("level")!.Value.Start, parameters, policy);
+            CheckTlsRelay(PolicySpelling.OutboundTlsLevels.Of(outboundLevel), outbound!.Find("level")!.Value.Start, parameters, policy);
         }
 
         if (policy.UsesDane)
         {
-            var first = policy.OutboundLevel == TlsPolicy.Dane
+            var first = policy.OutboundLevel == OutboundTlsLevel.Dane
                 ? outbound!.Find("level")!.Value.Start
-                : (tls["destinations"] as YamlMapping)!.Entries.First(e => e.Value is YamlScalar { Value: TlsPolicy.Dane }).Value.Start;
+                : (tls["destinations"] as YamlMapping)!.Entries.First(e => e.Value is YamlScalar scalar && PolicySpelling.OutboundTlsLevels.Parse(scalar.Value) == OutboundTlsLevel.Dane).Value.Start;
             diagnostics.Warning(DiagnosticCode.DaneNeedsValidatingResolver, first,
                 "dane works only with a DNSSEC-validating resolver (e.g. unbound on this host, named in /etc/resolv.conf); without one Postfix sees no TLSA records and falls back to opportunistic TLS (may). ucs-mail-config sets smtp_dns_support_level = dnssec");
         }
 
-        if (policy.InboundLevel == "encrypt")
+        if (policy.InboundLevel == InboundTlsLevel.Encrypt)
         {
             diagnostics.Warning(DiagnosticCode.MandatoryInboundTls, inbound!.Find("level")!.Value.Start,
                 "tls.inbound.level: encrypt refuses mail from every server that does not use STARTTLS; RFC 3207 forbids this on a publicly referenced MX. Use it only on a server that receives from known clients");
