@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Schema;
 using UcsMailConfig.Policy.Syntax;
 using UcsMailConfig.Policy.Values;
 using static UcsMailConfig.Policy.Validate.PolicyNodes;
