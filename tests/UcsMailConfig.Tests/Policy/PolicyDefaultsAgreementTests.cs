@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Schema;
+using UcsMailConfig.Policy.Validate;
 using UcsMailConfig.Policy.Values;
 
 namespace UcsMailConfig.Tests.Policy;

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Policy.Values;
-using static UcsMailConfig.Policy.Validate.PolicyNodes;
 
 namespace UcsMailConfig.Policy.Validate;
 
@@ -16,8 +16,8 @@ internal sealed class DkimBinder(DiagnosticBag diagnostics)
     {
         var hasSelectors = domains.Any(d => d.Dkim is { Selectors.Length: > 0 });
         // An unreadable 'enabled' was reported already; judging the rest by it would report twice.
-        var enabledReadable = dkim?.Find("enabled") is null || Boolean(dkim, "enabled") is not null;
-        var enabled = dkim is null ? hasSelectors : dkim.Find("enabled") is null ? PolicyDefaults.DkimEnabled : Boolean(dkim, "enabled") ?? hasSelectors;
+        var enabledReadable = dkim?.Find("enabled") is null || PolicyNodes.Boolean(dkim, "enabled") is not null;
+        var enabled = dkim is null ? hasSelectors : dkim.Find("enabled") is null ? PolicyDefaults.DkimEnabled : PolicyNodes.Boolean(dkim, "enabled") ?? hasSelectors;
         if (dkim is not null && enabledReadable && enabled && !hasSelectors)
         {
             diagnostics.Error(DiagnosticCode.DkimWithoutDomains, dkim.Find("enabled")?.Key.Start ?? at,
@@ -31,24 +31,24 @@ internal sealed class DkimBinder(DiagnosticBag diagnostics)
         }
 
         MilterSocket.TryParse(PolicyDefaults.DkimSocket, out var socket);
-        if (Scalar(dkim, "socket") is { } socketText && MilterSocket.TryParse(socketText, out var parsed))
+        if (PolicyNodes.Scalar(dkim, "socket") is { } socketText && MilterSocket.TryParse(socketText, out var parsed))
         {
             socket = parsed;
             SocketRules.CheckChroot(diagnostics, socket, dkim!.Find("socket")!.Value.Start, "dkim.socket");
             SocketRules.CheckNotExpanded(diagnostics, socket, dkim.Find("socket")!.Value.Start, "dkim.socket", "OpenDKIM");
         }
 
-        var trusted = Hosts(dkim?["trusted_hosts"]) ?? PolicyDefaults.TrustedHosts;
-        var internalHosts = Hosts(dkim?["internal_hosts"]);
+        var trusted = PolicyNodes.Hosts(dkim?["trusted_hosts"]) ?? PolicyDefaults.TrustedHosts;
+        var internalHosts = PolicyNodes.Hosts(dkim?["internal_hosts"]);
         var oversign = dkim?["oversign_headers"] is { } headers
-            ? [.. Items(headers).OfType<YamlScalar>().Select(s => s.Value).Where(Identifiers.IsHeaderName)]
+            ? [.. PolicyNodes.Items(headers).OfType<YamlScalar>().Select(s => s.Value).Where(Identifiers.IsHeaderName)]
             : PolicyDefaults.OversignHeaders;
 
         return new DkimPolicy(
             enabled,
             socket,
-            Choice(dkim, "canonicalization", PolicySpelling.Canonicalizations) ?? PolicyDefaults.Canonicalization,
-            Choice(dkim, "mode", PolicySpelling.DkimModes) ?? PolicyDefaults.DkimMode,
+            PolicyNodes.Choice(dkim, "canonicalization", PolicySpelling.Canonicalizations) ?? PolicyDefaults.Canonicalization,
+            PolicyNodes.Choice(dkim, "mode", PolicySpelling.DkimModes) ?? PolicyDefaults.DkimMode,
             trusted,
             internalHosts,
             oversign,
@@ -59,9 +59,9 @@ internal sealed class DkimBinder(DiagnosticBag diagnostics)
     {
         var rules = new List<SigningRule>();
         Dictionary<DomainName, DomainPolicy>? byName = null;
-        foreach (var item in Items(signing).OfType<YamlMapping>())
+        foreach (var item in PolicyNodes.Items(signing).OfType<YamlMapping>())
         {
-            var fromText = Scalar(item, "from");
+            var fromText = PolicyNodes.Scalar(item, "from");
             if (fromText is not null && SenderPattern.IsCatchAll(fromText))
             {
                 diagnostics.Error(DiagnosticCode.CatchAllSigning, item.Find("from")!.Value.Start,
@@ -70,8 +70,8 @@ internal sealed class DkimBinder(DiagnosticBag diagnostics)
             }
 
             if (fromText is null || !SenderPattern.TryParse(fromText, out var from)
-                || Scalar(item, "domain") is not { } domainText || !DomainName.TryParse(domainText, out var domain)
-                || Scalar(item, "selector") is not { } selector || !DkimSelectorName.IsValid(selector))
+                || PolicyNodes.Scalar(item, "domain") is not { } domainText || !DomainName.TryParse(domainText, out var domain)
+                || PolicyNodes.Scalar(item, "selector") is not { } selector || !DkimSelectorName.IsValid(selector))
             {
                 continue;
             }
@@ -123,7 +123,7 @@ internal sealed class DkimBinder(DiagnosticBag diagnostics)
             return KeyFolder.Default;
         }
 
-        if (Scalar(dkim, "key_folder") is not { } folder || !FilePath.IsSafeAbsolute(folder))
+        if (PolicyNodes.Scalar(dkim, "key_folder") is not { } folder || !FilePath.IsSafeAbsolute(folder))
         {
             return null;
         }

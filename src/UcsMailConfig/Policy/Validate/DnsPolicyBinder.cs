@@ -1,7 +1,7 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Policy.Values;
-using static UcsMailConfig.Policy.Validate.PolicyNodes;
 
 namespace UcsMailConfig.Policy.Validate;
 
@@ -20,7 +20,7 @@ internal sealed class DnsPolicyBinder(DiagnosticBag diagnostics)
 
         var items = spf["mechanisms"] is YamlSequence sequence ? sequence.Items : [];
         var mechanisms = new List<SpfMechanism>(items.Count);
-        var all = Choice(spf, "all", PolicySpelling.SpfAllResults) ?? PolicyDefaults.SpfAll;
+        var all = PolicyNodes.Choice(spf, "all", PolicySpelling.SpfAllResults) ?? PolicyDefaults.SpfAll;
         var lookups = 0;
         for (var i = 0; i < items.Count; i++)
         {
@@ -75,16 +75,16 @@ internal sealed class DnsPolicyBinder(DiagnosticBag diagnostics)
                 $"the DMARC record's name {domain.DmarcRecordName} has more than {DomainName.MaxLength} characters, more than DNS allows; publish DMARC for this domain by hand or shorten the name");
         }
 
-        var reports = Strings(dmarc["rua"]).AddRange(Strings(dmarc["ruf"]));
+        var reports = PolicyNodes.Strings(dmarc["rua"]).AddRange(PolicyNodes.Strings(dmarc["ruf"]));
         CheckTxtLength(DmarcFixedChars + reports.Sum(r => r.Length + 1), dmarc, $"the DMARC record of '{domain}'");
         return new DmarcPolicy(
-            Choice(dmarc, "policy", PolicySpelling.DmarcDispositions) ?? DmarcDisposition.None,
-            Choice(dmarc, "subdomain_policy", PolicySpelling.DmarcDispositions),
-            Scalar(dmarc, "percent") is { } text && ScalarValues.TryInteger(text, out var percent) ? percent : PolicyDefaults.DmarcPercent,
-            Strings(dmarc["rua"]),
-            Strings(dmarc["ruf"]),
-            Choice(dmarc, "adkim", PolicySpelling.DmarcAlignments) ?? PolicyDefaults.DmarcDkimAlignment,
-            Choice(dmarc, "aspf", PolicySpelling.DmarcAlignments) ?? PolicyDefaults.DmarcSpfAlignment);
+            PolicyNodes.Choice(dmarc, "policy", PolicySpelling.DmarcDispositions) ?? DmarcDisposition.None,
+            PolicyNodes.Choice(dmarc, "subdomain_policy", PolicySpelling.DmarcDispositions),
+            PolicyNodes.Scalar(dmarc, "percent") is { } text && ScalarValues.TryInteger(text, out var percent) ? percent : PolicyDefaults.DmarcPercent,
+            PolicyNodes.Strings(dmarc["rua"]),
+            PolicyNodes.Strings(dmarc["ruf"]),
+            PolicyNodes.Choice(dmarc, "adkim", PolicySpelling.DmarcAlignments) ?? PolicyDefaults.DmarcDkimAlignment,
+            PolicyNodes.Choice(dmarc, "aspf", PolicySpelling.DmarcAlignments) ?? PolicyDefaults.DmarcSpfAlignment);
     }
 
     // A TXT record's data has at most 65,535 bytes, one length byte per 255 characters of text.

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Policy.Values;
-using static UcsMailConfig.Policy.Validate.PolicyNodes;
 
 namespace UcsMailConfig.Policy.Validate;
 
@@ -82,7 +82,7 @@ internal sealed class DomainBinder(DiagnosticBag diagnostics)
             }
 
             var selector = entry.Value as YamlMapping;
-            var keyPath = Scalar(selector, "key") ?? DkimSelectorName.DefaultKeyPath(keyFolder ?? KeyFolder.Default, domain, name);
+            var keyPath = PolicyNodes.Scalar(selector, "key") ?? DkimSelectorName.DefaultKeyPath(keyFolder ?? KeyFolder.Default, domain, name);
             if (!FilePath.IsSafeAbsolute(keyPath))
             {
                 continue;
@@ -106,7 +106,7 @@ internal sealed class DomainBinder(DiagnosticBag diagnostics)
                 keyFiles.Add(keyPath, (name, domain));
             }
 
-            var state = Choice(selector, "state", PolicySpelling.SelectorStates) ?? PolicyDefaults.SelectorState;
+            var state = PolicyNodes.Choice(selector, "state", PolicySpelling.SelectorStates) ?? PolicyDefaults.SelectorState;
             selectors.Add(new DkimSelector(name, keyPath, state) { Position = entry.Key.Start });
         }
 
@@ -118,7 +118,7 @@ internal sealed class DomainBinder(DiagnosticBag diagnostics)
 
         // Names differ (even ignoring case), so an unstable sort gives the one order.
         selectors.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return new DomainDkim([.. selectors], Boolean(dkim, "subdomains") ?? PolicyDefaults.SignSubdomains);
+        return new DomainDkim([.. selectors], PolicyNodes.Boolean(dkim, "subdomains") ?? PolicyDefaults.SignSubdomains);
     }
 
     private static bool HasSelector(List<DkimSelector> selectors, string name)

@@ -1,6 +1,6 @@
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Schema;
-using UcsMailConfig.Policy.Syntax;
 using UcsMailConfig.Policy.Values;
 
 namespace UcsMailConfig.Policy.Validate;

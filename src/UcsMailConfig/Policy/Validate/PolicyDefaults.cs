@@ -6,7 +6,7 @@ namespace UcsMailConfig.Policy.Validate;
 
 /// <summary>
 /// The one table of what the policy means when it leaves a key out. The binders apply these
-/// values and the schema (<see cref="Schema.PolicySchema"/>) shows them as its defaults, so the
+/// values and the schema (<see cref="PolicySchema"/>) shows them as its defaults, so the
 /// two cannot disagree. Keys without an entry here have no policy default: leaving them out
 /// leaves UCS's own setting in force (queue lifetimes, TLS levels and protocols), and UCS's
 /// defaults are Ucs' facts, not the policy's.

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Policy.Values;
 
 namespace UcsMailConfig.Policy.Validate;

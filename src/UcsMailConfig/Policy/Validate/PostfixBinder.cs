@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Policy.Values;
-using static UcsMailConfig.Policy.Validate.PolicyNodes;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Policy.Validate;
 
@@ -14,8 +15,8 @@ internal sealed class PostfixBinder(DiagnosticBag diagnostics)
 {
     public QueuePolicy BindQueue(YamlMapping? queue)
     {
-        var maximal = Duration(queue, "maximal_lifetime");
-        var bounce = Duration(queue, "bounce_lifetime");
+        var maximal = PolicyNodes.Duration(queue, "maximal_lifetime");
+        var bounce = PolicyNodes.Duration(queue, "bounce_lifetime");
         if (maximal is { Seconds: 0 })
         {
             diagnostics.Warning(DiagnosticCode.OneDeliveryAttempt, queue!.Find("maximal_lifetime")!.Value.Start,
@@ -28,7 +29,7 @@ internal sealed class PostfixBinder(DiagnosticBag diagnostics)
                 $"postfix.queue.bounce_lifetime ({bounce}) is longer than maximal_lifetime ({maximal}); Postfix caps it at maximal_lifetime");
         }
 
-        return new QueuePolicy(maximal, bounce, Duration(queue, "delay_warning"));
+        return new QueuePolicy(maximal, bounce, PolicyNodes.Duration(queue, "delay_warning"));
     }
 
     public MilterPolicy BindMilters(YamlMapping? milters, DkimPolicy dkim)
@@ -41,9 +42,9 @@ internal sealed class PostfixBinder(DiagnosticBag diagnostics)
             sockets[dkim.Socket] = MilterEntry.OpenDkimName;
         }
 
-        foreach (var item in Items(milters?["chain"]).OfType<YamlMapping>())
+        foreach (var item in PolicyNodes.Items(milters?["chain"]).OfType<YamlMapping>())
         {
-            var name = Scalar(item, "name");
+            var name = PolicyNodes.Scalar(item, "name");
             if (name is null || !Identifiers.IsMilterName(name))
             {
                 continue;
@@ -58,14 +59,14 @@ internal sealed class PostfixBinder(DiagnosticBag diagnostics)
 
             var appliesTo = item["applies_to"] is null
                 ? [.. PolicyDefaults.MilterStages]
-                : Items(item["applies_to"]).OfType<YamlScalar>().Select(s => PolicySpelling.MilterStages.Parse(s.Value)).OfType<MilterStage>().ToList();
+                : PolicyNodes.Items(item["applies_to"]).OfType<YamlScalar>().Select(s => PolicySpelling.MilterStages.Parse(s.Value)).OfType<MilterStage>().ToList();
             if (item["applies_to"] is YamlSequence { Items.Count: 0 } empty)
             {
                 diagnostics.Error(DiagnosticCode.MilterWithoutStage, empty.Start,
                     $"milter '{name}' applies_to is empty, so it would never run; list smtpd and/or non_smtpd, or remove the milter");
             }
 
-            var socketText = Scalar(item, "socket");
+            var socketText = PolicyNodes.Scalar(item, "socket");
             if (name == MilterEntry.OpenDkimName)
             {
                 if (socketText is not null)
@@ -131,8 +132,8 @@ internal sealed class PostfixBinder(DiagnosticBag diagnostics)
             }
         }
 
-        var protocol = Scalar(milters, "protocol") is { } text && ScalarValues.TryInteger(text, out var p) ? p : PolicyDefaults.MilterProtocol;
-        return new MilterPolicy(Choice(milters, "default_action", PolicySpelling.MilterActions) ?? PolicyDefaults.MilterDefaultAction, protocol, [.. chain]);
+        var protocol = PolicyNodes.Scalar(milters, "protocol") is { } text && ScalarValues.TryInteger(text, out var p) ? p : PolicyDefaults.MilterProtocol;
+        return new MilterPolicy(PolicyNodes.Choice(milters, "default_action", PolicySpelling.MilterActions) ?? PolicyDefaults.MilterDefaultAction, protocol, [.. chain]);
     }
 
     public ImmutableArray<PostfixParameter> BindParameters(YamlMapping? parameters, TlsPolicy tls)

@@ -1,7 +1,6 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Schema;
-using UcsMailConfig.Policy.Syntax;
-using static UcsMailConfig.Policy.Validate.PolicyNodes;
+using UcsMailConfig.Policy.Load;
 
 namespace UcsMailConfig.Policy.Validate;
 
@@ -15,10 +14,10 @@ internal static class SmimeBinder
             return null;
         }
 
-        var cipher = Choice(smime, "cipher", PolicySpelling.SmimeCiphers) ?? PolicyDefaults.Cipher;
+        var cipher = PolicyNodes.Choice(smime, "cipher", PolicySpelling.SmimeCiphers) ?? PolicyDefaults.Cipher;
         var caCertificates = smime["ca_certificates"] is { } list
-            ? [.. Items(list).OfType<YamlScalar>().Select(s => s.Value).Where(p => ValueSafety.IsSafe(p) && ValueFormats.CaPath.IsValid(p))]
+            ? [.. PolicyNodes.Items(list).OfType<YamlScalar>().Select(s => s.Value).Where(p => ValueSafety.IsSafe(p) && ValueFormats.CaPath.IsValid(p))]
             : PolicyDefaults.CaCertificates;
-        return new SmimePolicy(cipher, caCertificates, Boolean(smime, "ocsp") ?? PolicyDefaults.Ocsp, Boolean(smime, "remember_passphrase") ?? PolicyDefaults.RememberPassphrase);
+        return new SmimePolicy(cipher, caCertificates, PolicyNodes.Boolean(smime, "ocsp") ?? PolicyDefaults.Ocsp, PolicyNodes.Boolean(smime, "remember_passphrase") ?? PolicyDefaults.RememberPassphrase);
     }
 }

@@ -1,7 +1,7 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Policy.Values;
-using static UcsMailConfig.Policy.Validate.PolicyNodes;
 
 namespace UcsMailConfig.Policy.Validate;
 
@@ -50,10 +50,10 @@ internal sealed class TlsBinder(DiagnosticBag diagnostics)
         }
 
         var policy = new TlsPolicy(
-            Choice(outbound, "level", PolicySpelling.OutboundTlsLevels),
-            Choice(outbound, "min_protocol", PolicySpelling.TlsProtocols),
-            Choice(inbound, "level", PolicySpelling.InboundTlsLevels),
-            Choice(inbound, "min_protocol", PolicySpelling.TlsProtocols),
+            PolicyNodes.Choice(outbound, "level", PolicySpelling.OutboundTlsLevels),
+            PolicyNodes.Choice(outbound, "min_protocol", PolicySpelling.TlsProtocols),
+            PolicyNodes.Choice(inbound, "level", PolicySpelling.InboundTlsLevels),
+            PolicyNodes.Choice(inbound, "min_protocol", PolicySpelling.TlsProtocols),
             [.. rules.OrderBy(r => r.Destination.Text, StringComparer.Ordinal)]);
 
         if (policy.OutboundLevel is { } outboundLevel && MandatoryOutboundLevels.Contains(outboundLevel))
@@ -87,7 +87,7 @@ internal sealed class TlsBinder(DiagnosticBag diagnostics)
     /// </summary>
     private void CheckTlsRelay(string level, SourcePosition at, YamlMapping? parameters, TlsPolicy tls)
     {
-        var relayhost = Scalar(parameters, "relayhost");
+        var relayhost = PolicyNodes.Scalar(parameters, "relayhost");
         if (relayhost is null || relayhost.Trim().Length == 0)
         {
             diagnostics.Warning(DiagnosticCode.MandatoryTlsWithoutTlsRelay, at,

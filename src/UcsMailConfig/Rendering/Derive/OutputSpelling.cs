@@ -1,6 +1,6 @@
 using UcsMailConfig.Policy.Model;
 
-namespace UcsMailConfig.Rendering;
+namespace UcsMailConfig.Rendering.Derive;
 
 /// <summary>
 /// The one owner of how the model's choices are written for Postfix (main.cf, UCR variables,

@@ -1,8 +1,7 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Validate;
 using UcsMailConfig.Policy.Values;
-
-namespace UcsMailConfig.Policy.Schema;
+namespace UcsMailConfig.Policy.Validate;
 
 /// <summary>
 /// The shape of <c>mail-policy.yaml</c>, version 1, with the description and default of every
@@ -10,7 +9,7 @@ namespace UcsMailConfig.Policy.Schema;
 /// Choices are spelled by <see cref="PolicySpelling"/> and defaults come from
 /// <see cref="PolicyDefaults"/>, the table the binder applies.
 /// </summary>
-public static class PolicySchema
+internal static class PolicySchema
 {
     public const int CurrentVersion = 1;
 

@@ -1,13 +1,14 @@
 using System.Globalization;
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Policy.Load;
 
-namespace UcsMailConfig.Policy.Schema;
+namespace UcsMailConfig.Policy.Validate;
 
 /// <summary>
 /// Checks a YAML tree against a <see cref="Shape"/>: unknown and missing keys, wrong types,
 /// and every single value's syntax. Contract: reports every problem it finds, never stops
 /// at the first, and never throws on bad input. Rules that relate values to each other are
-/// <see cref="Validate.PolicyBinder"/>'s.
+/// <see cref="PolicyBinder"/>'s.
 /// </summary>
 internal sealed class ShapeChecker(DiagnosticBag diagnostics)
 {
