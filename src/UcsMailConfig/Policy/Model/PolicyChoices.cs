@@ -28,7 +28,7 @@ public enum MilterAction
 }
 
 /// <summary>Which mail a milter sees: received over SMTP, or submitted on this host.</summary>
-public enum MilterStage
+internal enum MilterStage
 {
     Smtpd,
     NonSmtpd,
