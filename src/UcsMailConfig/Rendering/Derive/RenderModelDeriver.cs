@@ -39,7 +39,7 @@ public static class RenderModelDeriver
             : Task.FromResult(DnsRecordDeriver.Derive(policy, publicKeys));
         var mainCf = MainCfSections(policy, milterTemplate);
         var openDkim = policy.Dkim.Enabled ? OpenDkim(policy) : null;
-        var tlsPolicyMap = policy.Tls.Destinations.Select(d => new TlsPolicyRow(d.Destination.Text, d.Level)).ToImmutableArray();
+        var tlsPolicyMap = policy.Tls.Destinations.Select(d => new TlsPolicyRow(d.Destination.Text, OutputSpelling.Postfix(d.Level))).ToImmutableArray();
         var kopanoSmime = policy.Smime is { } smime ? KopanoSmime(smime) : null;
 
         var templates = new List<string>();
@@ -115,7 +115,7 @@ public static class RenderModelDeriver
         {
             var settings = new List<PostfixSetting>
             {
-                new("milter_default_action", milters.DefaultAction),
+                new("milter_default_action", OutputSpelling.Postfix(milters.DefaultAction)),
                 new("milter_protocol", milters.Protocol.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             };
             foreach (var parameter in StockMilterTemplate.Parameters.Where(p => !milterTemplate.Writes(p)))
@@ -147,7 +147,7 @@ public static class RenderModelDeriver
         {
             // UCS writes smtpd_use_tls = yes; a non-empty smtpd_tls_security_level overrides it
             // (Postfix documents it so, and postconf reads both without a warning).
-            tls.Add(new(StockUcsParameters.InboundTlsLevel, inbound));
+            tls.Add(new(StockUcsParameters.InboundTlsLevel, OutputSpelling.Postfix(inbound)));
         }
 
         if (policy.Tls.UsesDane)
@@ -170,7 +170,7 @@ public static class RenderModelDeriver
     }
 
     private static bool SignsMail(MailPolicy policy) =>
-        policy.Dkim.Enabled && policy.Dkim.Mode != "verify"
+        policy.Dkim.Enabled && policy.Dkim.Mode != DkimMode.Verify
         && policy.Domains.Any(d => d.Dkim is not null && d.Dkim.Selectors.Any(s => s.State == SelectorState.Active));
 
     /// <summary>The chain's milters for one parameter, in policy order, with their Postfix sockets and UCR variable names.</summary>
@@ -227,8 +227,8 @@ public static class RenderModelDeriver
             new("UMask", "007"),
             new("PidFile", "/run/opendkim/opendkim.pid"),
             new("Socket", MilterSocketSyntax.ForOpenDkim(dkim.Socket)),
-            new("Mode", dkim.Mode switch { "verify" => "v", "sign-and-verify" => "sv", _ => "s" }),
-            new("Canonicalization", dkim.Canonicalization),
+            new("Mode", OutputSpelling.OpenDkim(dkim.Mode)),
+            new("Canonicalization", OutputSpelling.OpenDkim(dkim.Canonicalization)),
         };
         if (dkim.OversignHeaders.Length > 0)
         {
@@ -306,9 +306,9 @@ public static class RenderModelDeriver
         Add("bounce_queue_lifetime", queue.BounceLifetime?.Text);
         Add("delay_warning_time", queue.DelayWarning?.Text);
         var tls = policy.Tls;
-        Add("smtp_tls_security_level", tls.OutboundLevel);
-        Add("smtp_tls_mandatory_protocols", tls.OutboundMinProtocol is { } client ? ">=" + client : null);
-        Add("smtpd_tls_mandatory_protocols", tls.InboundMinProtocol is { } server ? ">=" + server : null);
+        Add("smtp_tls_security_level", tls.OutboundLevel is { } level ? OutputSpelling.Postfix(level) : null);
+        Add("smtp_tls_mandatory_protocols", tls.OutboundMinProtocol is { } client ? OutputSpelling.PostfixAtLeast(client) : null);
+        Add("smtpd_tls_mandatory_protocols", tls.InboundMinProtocol is { } server ? OutputSpelling.PostfixAtLeast(server) : null);
         Add("smtp_tls_policy_maps", tls.Destinations.Length > 0
             ? $"hash:/{TemplateCatalog.UcrPath(TemplateCatalog.TlsPolicyMap)}, {StockUcsParameters.UcsTlsPolicyMaps}"
             : null);
