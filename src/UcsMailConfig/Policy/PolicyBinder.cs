@@ -3,6 +3,7 @@ using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Schema;
 using UcsMailConfig.Policy.Syntax;
 using UcsMailConfig.Policy.Values;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Policy;
 

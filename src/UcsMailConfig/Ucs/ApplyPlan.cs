@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using UcsMailConfig.Policy;
-using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 
@@ -69,7 +68,7 @@ public static class Planner
             }
         }
 
-        var desired = model.UcrVariables.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
+        var desired = model.UcrVariables.ToDictionary(v => v.Name, v => v.Value.Text, StringComparer.Ordinal);
         var variables = new List<VariableChange>();
         foreach (var (name, value) in desired.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
@@ -112,18 +111,15 @@ public static class Planner
             registration,
             [.. targets.Order(StringComparer.Ordinal)],
             [.. model.HashTables.Where(targets.Contains).Order(StringComparer.Ordinal)],
-            QueueLifetimeLowered(variables),
+            QueueLifetimeLowered(model, registry),
             new ApplyState([.. tree.Files.Keys], desired));
     }
 
-    private static bool QueueLifetimeLowered(IEnumerable<VariableChange> variables)
-    {
-        var lifetimes = new[] { "maximal_queue_lifetime", "bounce_queue_lifetime" }
-            .Select(p => StockUcsParameters.Find(p)!.UcrVariable).ToHashSet(StringComparer.Ordinal);
-
-        // An unset variable means UCS's default of 5 days; a number alone is days for both lifetimes.
-        static long Seconds(string? value) => value is not null && PostfixDuration.TryParse(value, out var d, unitlessAs: 'd') ? d.Seconds : 5 * 86400;
-
-        return variables.Any(v => lifetimes.Contains(v.Name) && Seconds(v.NewValue) < Seconds(v.OldValue));
-    }
+    /// <summary>A queue lifetime gets shorter than what Postfix uses now (UCS's default while the variable is unset).</summary>
+    private static bool QueueLifetimeLowered(RenderModel model, IReadOnlyDictionary<string, string> registry) =>
+        model.UcrVariables.Any(v =>
+            (v.Parameter == StockUcsParameters.MaximalQueueLifetime || v.Parameter == StockUcsParameters.BounceQueueLifetime)
+            && v.Value is DurationValue lowered
+            && v.Parameter.Effective(registry.GetValueOrDefault(v.Name)) is DurationValue now
+            && lowered.Seconds < now.Seconds);
 }

@@ -1,6 +1,6 @@
 using System.Text;
-using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 
@@ -45,8 +45,7 @@ public static class StagingCheck
 
         foreach (var variable in model.UcrVariables)
         {
-            var parameter = StockUcsParameters.All.First(e => e.UcrVariable == variable.Name).Parameter;
-            mainCf.Set(parameter, variable.Value);
+            mainCf.Set(variable.Parameter.Parameter, variable.Value.Text);
         }
 
         foreach (var setting in model.MainCf.SelectMany(s => s.Settings))

@@ -1,5 +1,6 @@
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Tests.Support;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Tests.Golden;
 
@@ -11,7 +12,7 @@ namespace UcsMailConfig.Tests.Golden;
 /// </summary>
 public sealed class RegistrationModeTests
 {
-    private const string FilesPrefix = TemplateCatalog.UcrTemplatesDirectory + "files/";
+    private const string FilesPrefix = UcrTargets.FilesDirectory;
 
     [Theory]
     [MemberData(nameof(GoldenExamplesTests.Examples), MemberType = typeof(GoldenExamplesTests))]

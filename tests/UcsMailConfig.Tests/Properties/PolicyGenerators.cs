@@ -6,6 +6,7 @@ using CsCheck;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Schema;
 using UcsMailConfig.Policy.Values;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Tests.Properties;
 

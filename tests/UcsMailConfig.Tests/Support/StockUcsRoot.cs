@@ -1,6 +1,7 @@
 using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Tests.UcrFixture;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Tests.Support;
 
