@@ -121,6 +121,12 @@ public static class Applier
             }
 
             plan = Planner.Plan(tree, model, root, previous, recovering);
+            if (plan.Conflicts is { Length: > 0 } conflicts)
+            {
+                errors.AddRange(conflicts.Select(c => c.Refusal));
+                return Report(ApplyOutcome.Refused, plan, recovered);
+            }
+
             if (!plan.HasChanges)
             {
                 return Report(ApplyOutcome.Unchanged, plan, recovered);
@@ -314,10 +320,11 @@ public static class Applier
         var notRestored = journal.RestoreFiles().Select(f => $"file {f}").ToList();
         try
         {
-            var registry = UcrRegistryFile.Read(root);
+            // The journal holds base.conf's old values, the layer 'ucr set' and 'ucr unset' change.
+            var registry = UcrLayers.Read(root);
             notRestored.AddRange(journal.Content.Variables
-                .Where(v => registry.GetValueOrDefault(v.Name) != v.Value)
-                .Select(v => $"UCR variable {v.Name} is {Shown(registry.GetValueOrDefault(v.Name))}, was {Shown(v.Value)}"));
+                .Where(v => registry.In(UcrLayer.Base, v.Name) != v.Value)
+                .Select(v => $"UCR variable {v.Name} is {Shown(registry.In(UcrLayer.Base, v.Name))} in base.conf, was {Shown(v.Value)}"));
             if (notRestored.Count > 0 || registrationFailed)
             {
                 errors.AddRange(notRestored.Select(n => $"rollback: not as before: {n}"));

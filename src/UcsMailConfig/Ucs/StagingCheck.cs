@@ -73,7 +73,7 @@ public static class StagingCheck
         {
             var target = Path.Combine(staging, UcrTargets.For(path)!.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllText(target, Encoding.UTF8.GetString(file.Content).Replace(UcrWarning, "# staging copy", StringComparison.Ordinal));
+            File.WriteAllText(target, Encoding.UTF8.GetString(file.Content).Replace(UcrTargets.HashWarning, "# staging copy", StringComparison.Ordinal));
             tables.Add(UcrTargets.For(path)!);
         }
 
@@ -103,13 +103,11 @@ public static class StagingCheck
         {
             var target = Path.Combine(staging, UcrTargets.For(path)!.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            var text = Encoding.UTF8.GetString(file.Content).Replace(UcrWarning, "# staging copy", StringComparison.Ordinal);
+            var text = Encoding.UTF8.GetString(file.Content).Replace(UcrTargets.HashWarning, "# staging copy", StringComparison.Ordinal);
             File.WriteAllText(target, path == conf ? text.Replace("/etc/opendkim/", etc + "opendkim/", StringComparison.Ordinal) : text);
         }
 
         var check = runner.Run(tools.OpenDkim, "-n", "-x", Path.Combine(staging, "etc/opendkim.conf"));
         return check.Succeeded ? null : check;
     }
-
-    private const string UcrWarning = "@%@UCRWARNING=# @%@";
 }

@@ -161,4 +161,11 @@ public static class StockUcsParameters
     public const string UcsTlsPolicyMaps = "hash:/etc/postfix/tls_policy";
 
     public static Entry? Find(string parameter) => All.FirstOrDefault(e => e.Parameter == parameter);
+
+    /// <summary>
+    /// The typed value a parameter our fragment writes should have in Postfix: the milter lists
+    /// are lists, a stock parameter has its entry's kind, anything else is compared as words.
+    /// </summary>
+    public static PostfixValue ValueOf(string parameter, string text) =>
+        parameter is "smtpd_milters" or "non_smtpd_milters" ? new ListValue(text) : Find(parameter)?.Parse(text) ?? new TextValue(text);
 }

@@ -15,6 +15,18 @@ public static class UcrTargets
     /// <summary>Where the sources of generated files live below a root.</summary>
     public const string FilesDirectory = TemplatesDirectory + "files/";
 
+    /// <summary>The folder of main.cf's subfile sources; UCR joins them in base-name order.</summary>
+    public const string MainCfFragments = FilesDirectory + "etc/postfix/main.cf.d/";
+
+    /// <summary>UCS's last main.cf fragment, which appends <see cref="MainCfLocal"/> when it exists.</summary>
+    public const string LocalFragment = "99_local";
+
+    /// <summary>The admin's hand-written main.cf extras (UCS-FACTS.md), relative to the root.</summary>
+    public const string MainCfLocal = "etc/postfix/main.cf.local";
+
+    /// <summary>The first line of our '#'-comment templates; UCR replaces it with its "do not edit" header of '#' lines.</summary>
+    public const string HashWarning = "@%@UCRWARNING=# @%@";
+
     /// <summary>main.cf or a table Postfix reads: a change means checking and reloading Postfix.</summary>
     public static bool IsPostfix(string target) => target.StartsWith("/etc/postfix/", StringComparison.Ordinal);
 
