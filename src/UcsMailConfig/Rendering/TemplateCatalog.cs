@@ -1,3 +1,4 @@
+using UcsMailConfig.Rendering.Derive;
 using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Rendering;
@@ -9,7 +10,7 @@ namespace UcsMailConfig.Rendering;
 /// generates); <c>state/X</c> becomes <c>var/lib/ucs-mail-config/X</c>.
 /// The templates are embedded in the library, so the binary needs nothing beside it.
 /// </summary>
-public static class TemplateCatalog
+internal static class TemplateCatalog
 {
     public const string MainCfFragment = "files/etc/postfix/main.cf.d/90_ucs-mail-config";
     public const string OpenDkimConf = "files/etc/opendkim.conf";

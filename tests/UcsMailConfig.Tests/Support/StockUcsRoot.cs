@@ -1,4 +1,3 @@
-using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Tests.UcrFixture;
 using UcsMailConfig.Ucs.Layout;

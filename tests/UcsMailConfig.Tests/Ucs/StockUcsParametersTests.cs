@@ -1,5 +1,6 @@
 using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 using UcsMailConfig.Tests.Support;
 using UcsMailConfig.Ucs;
 using UcsMailConfig.Ucs.Layout;

@@ -34,7 +34,7 @@ public sealed record UcrEffective(string Value, UcrLayer Layer)
 /// below <c>--root</c>, not whatever file its caller's environment names. Lines are
 /// <c>key: value</c>; '#' lines and lines without ": " are skipped, as UCR does.
 /// </summary>
-public sealed class UcrLayers
+internal sealed class UcrLayers
 {
     /// <summary>Each layer's file below the root, winning first.</summary>
     public static readonly IReadOnlyList<(UcrLayer Layer, string File)> Files =

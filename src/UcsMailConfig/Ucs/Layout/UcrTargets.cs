@@ -5,7 +5,7 @@ namespace UcsMailConfig.Ucs.Layout;
 /// templates"). The one owner of the <c>etc/univention/templates/files/</c> rule: a source at
 /// <c>files/X</c> generates <c>/X</c>, a subfile in <c>files/X.d/</c> feeds the multifile <c>/X</c>.
 /// </summary>
-public static class UcrTargets
+internal static class UcrTargets
 {
     public const string MainCf = "/etc/postfix/main.cf";
 

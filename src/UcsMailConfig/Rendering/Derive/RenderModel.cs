@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Dns;
 using UcsMailConfig.Ucs.Layout;
 
-namespace UcsMailConfig.Rendering;
+namespace UcsMailConfig.Rendering.Derive;
 
 /// <summary>
 /// Everything the templates print, already decided: which files exist, every line's value,
