@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 
@@ -8,11 +10,13 @@ namespace UcsMailConfig.Ucs;
 /// Apply: makes a host match a policy, or leaves it as it was. In order: lock; recover from
 /// an interrupted apply (check mode only warns and plans against what recovery would
 /// restore); read our state; DKIM keys (created on request) and render; refuse a selector whose
-/// key or DNS record is missing; plan (nothing to do: done, no program run); ask dpkg about the
+/// key or DNS record is missing; plan, and refuse a variable a UCR layer above base.conf holds
+/// with another value (nothing to do: done, no program run); ask dpkg about the
 /// S/MIME plugin the policy configures; check the change with the real tools on a staging
 /// copy; journal (backups and intent); write our files atomically; <c>ucr register</c>/<c>update</c>,
 /// <c>ucr set</c>/<c>unset</c>, <c>ucr commit</c> of exactly the changed targets; <c>postmap</c>
-/// the changed tables; check the live result; reload what changed; record the new state. Any
+/// the changed tables; check the live result and that Postfix and OpenDKIM now run what the
+/// policy means (<see cref="EffectiveCheck"/>); reload what changed; record the new state. Any
 /// failure after the journal puts every file, compiled table and variable back (and reloads the
 /// services again when the reloads had begun); a rollback that cannot finish is exit 4, never an
 /// exception. A refusal after a recovery says that the recovery happened. Every program
@@ -114,6 +118,12 @@ public static class Applier
             }
 
             plan = Planner.Plan(tree, model, root, previous, recovering);
+            if (plan.Conflicts is { Length: > 0 } conflicts)
+            {
+                errors.AddRange(conflicts.Select(c => c.Refusal));
+                return Report(ApplyOutcome.Refused, plan, recovered);
+            }
+
             if (!plan.HasChanges)
             {
                 return Report(ApplyOutcome.Unchanged, plan, recovered);
@@ -185,6 +195,12 @@ public static class Applier
                         errors.Add($"{failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
                         return false;
                     }
+                }
+
+                if (EffectiveCheck.Run(model, tree, root, options.Tools, runner) is { Count: > 0 } differences)
+                {
+                    errors.AddRange(differences.Select(d => $"after the commit, the host does not run what the policy means: {d}"));
+                    return false;
                 }
 
                 // The point of no return: the new configuration is live and checked; only reloads are
@@ -307,10 +323,11 @@ public static class Applier
         var notRestored = journal.RestoreFiles().Select(f => $"file {f}").ToList();
         try
         {
-            var registry = UcrRegistryFile.Read(root);
+            // The journal holds base.conf's old values, the layer 'ucr set' and 'ucr unset' change.
+            var registry = UcrLayers.Read(root);
             notRestored.AddRange(journal.Content.Variables
-                .Where(v => registry.GetValueOrDefault(v.Name) != v.Value)
-                .Select(v => $"UCR variable {v.Name} is {Shown(registry.GetValueOrDefault(v.Name))}, was {Shown(v.Value)}"));
+                .Where(v => registry.In(UcrLayer.Base, v.Name) != v.Value)
+                .Select(v => $"UCR variable {v.Name} is {Shown(registry.In(UcrLayer.Base, v.Name))} in base.conf, was {Shown(v.Value)}"));
             if (notRestored.Count > 0 || registrationFailed)
             {
                 errors.AddRange(notRestored.Select(n => $"rollback: not as before: {n}"));

@@ -46,8 +46,7 @@ internal static class StagingCheck
 
         foreach (var variable in model.UcrVariables.Where(v => !StockMilterTemplate.IsMilterVariable(v.Name)))
         {
-            var parameter = StockUcsParameters.All.First(e => e.UcrVariable == variable.Name).Parameter;
-            mainCf.Set(parameter, variable.Value);
+            mainCf.Set(variable.Parameter.Parameter, variable.Value.Text);
         }
 
         StageMilterLists(mainCf, model, UcrRegistryFile.Read(root));
@@ -106,7 +105,7 @@ internal static class StagingCheck
         {
             var target = Path.Combine(staging, UcrTargets.For(path)!.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllText(target, Encoding.UTF8.GetString(file.Content).Replace(UcrWarning, "# staging copy", StringComparison.Ordinal));
+            File.WriteAllText(target, Encoding.UTF8.GetString(file.Content).Replace(UcrTargets.HashWarning, "# staging copy", StringComparison.Ordinal));
             tables.Add(UcrTargets.For(path)!);
         }
 
@@ -136,13 +135,11 @@ internal static class StagingCheck
         {
             var target = Path.Combine(staging, UcrTargets.For(path)!.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            var text = Encoding.UTF8.GetString(file.Content).Replace(UcrWarning, "# staging copy", StringComparison.Ordinal);
+            var text = Encoding.UTF8.GetString(file.Content).Replace(UcrTargets.HashWarning, "# staging copy", StringComparison.Ordinal);
             File.WriteAllText(target, path == conf ? text.Replace("/etc/opendkim/", etc + "opendkim/", StringComparison.Ordinal) : text);
         }
 
         var check = runner.Run(tools.OpenDkim, "-n", "-x", Path.Combine(staging, "etc/opendkim.conf"));
         return check.Succeeded ? null : check;
     }
-
-    private const string UcrWarning = "@%@UCRWARNING=# @%@";
 }
