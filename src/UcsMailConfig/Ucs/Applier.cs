@@ -110,7 +110,7 @@ public static class Applier
 
             // Our milters go through the host's 70_milter where it writes them (DESIGN.md rule 2).
             var milterTemplate = MilterHost.Template(root);
-            notes.AddRange(MilterHost.ForeignMilters(UcrRegistryFile.Read(root), milterTemplate));
+            notes.AddRange(MilterHost.ForeignMilters(UcrLayers.Read(root).Dump(), milterTemplate));
             var (model, tree) = RenderedPolicy.Of(policy, keys.Keys, milterTemplate);
             if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, warnings, notes))
             {

@@ -52,7 +52,10 @@ internal static class EffectiveCheck
 
     /// <summary>Each parameter the policy decides, with the typed value Postfix should report.</summary>
     private static IEnumerable<(string Parameter, PostfixValue Value)> Expected(RenderModel model) =>
-        model.UcrVariables.Select(v => (v.Parameter.Parameter, v.Value))
+        model.UcrVariables.Where(v => !StockMilterTemplate.IsMilterVariable(v.Name)).Select(v => (v.Parameter.Parameter, v.Value))
+            .Concat(model.UcrVariables.Where(v => StockMilterTemplate.IsMilterVariable(v.Name))
+                .GroupBy(v => v.Parameter.Parameter)
+                .Select(g => (g.Key, StockMilterTemplate.Holding(g.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => v.Value.Text)))))
             .Concat(model.MainCf.SelectMany(s => s.Settings).Select(s => (s.Name, StockUcsParameters.ValueOf(s.Name, s.Value))));
 
     /// <summary>

@@ -13,8 +13,8 @@ namespace UcsMailConfig.Ucs;
 /// </summary>
 internal static class MilterHost
 {
-    private const string InfoDirectory = TemplateCatalog.UcrTemplatesDirectory + "info";
-    private const string TemplateFiles = TemplateCatalog.UcrTemplatesDirectory + "files/";
+    private const string InfoDirectory = UcrTargets.TemplatesDirectory + "info";
+    private const string TemplateFiles = UcrTargets.FilesDirectory;
 
     public static StockMilterTemplate Template(string root)
     {

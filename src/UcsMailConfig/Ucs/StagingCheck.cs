@@ -49,7 +49,7 @@ internal static class StagingCheck
             mainCf.Set(variable.Parameter.Parameter, variable.Value.Text);
         }
 
-        StageMilterLists(mainCf, model, UcrRegistryFile.Read(root));
+        StageMilterLists(mainCf, model, UcrLayers.Read(root).Dump());
 
         foreach (var setting in model.MainCf.SelectMany(s => s.Settings))
         {
@@ -80,7 +80,7 @@ internal static class StagingCheck
         foreach (var parameter in StockMilterTemplate.Parameters.Where(p => !written.Contains(p)))
         {
             bool Feeds(string name) => StockMilterTemplate.ParameterOf(name) == parameter;
-            var ours = model.UcrVariables.Where(v => Feeds(v.Name)).Select(v => KeyValuePair.Create(v.Name, v.Value)).ToList();
+            var ours = model.UcrVariables.Where(v => Feeds(v.Name)).Select(v => KeyValuePair.Create(v.Name, v.Value.Text)).ToList();
             if (ours.Count == 0 && !registry.Keys.Any(n => Feeds(n) && StockMilterTemplate.IsOurs(n)))
             {
                 continue;

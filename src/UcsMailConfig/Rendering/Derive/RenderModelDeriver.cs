@@ -322,7 +322,7 @@ public static class RenderModelDeriver
 
         foreach (var parameter in StockMilterTemplate.Parameters.Where(milterTemplate.Writes))
         {
-            settings.AddRange(MilterSockets(policy, parameter).Select(m => new UcrVariableSetting(m.Variable, m.Socket)));
+            settings.AddRange(MilterSockets(policy, parameter).Select(m => new UcrVariableSetting(StockMilterTemplate.Entry(m.Variable, parameter), new TextValue(m.Socket))));
         }
 
         return [.. settings.OrderBy(s => s.Name, StringComparer.Ordinal)];

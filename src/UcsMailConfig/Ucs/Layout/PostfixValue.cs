@@ -45,3 +45,22 @@ public sealed record TextValue(string Text) : PostfixValue(Text)
 
     private static string[] Words(string text) => text.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
 }
+
+/// <summary>
+/// Our entries of a list others write into too (70_milter's milter lists): met when the
+/// effective list holds them in this order, whatever else it holds.
+/// </summary>
+public sealed record MilterEntries(string Text) : PostfixValue(Text)
+{
+    public override bool IsMetBy(string effective)
+    {
+        var ours = new ListValue(Text).Items;
+        var next = 0;
+        foreach (var item in new ListValue(effective).Items)
+        {
+            next += next < ours.Length && item == ours[next] ? 1 : 0;
+        }
+
+        return next == ours.Length;
+    }
+}

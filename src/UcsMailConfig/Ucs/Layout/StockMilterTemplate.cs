@@ -52,6 +52,19 @@ internal sealed record StockMilterTemplate(bool WritesSmtpd, bool WritesNonSmtpd
         return $"{VariablePrefix(parameter)}{OurKeyPrefix}{number}_{name}";
     }
 
+    /// <summary>
+    /// The table entry of one of our milter variables: it feeds <paramref name="parameter"/>
+    /// through 70_milter, beside others' entries, so Postfix's value is a list that holds it.
+    /// </summary>
+    public static StockUcsParameters.Entry Entry(string variable, string parameter) =>
+        new(parameter, variable, PolicyKey: null, Hint: $"written by 70_milter from {VariablePrefix(parameter)}*");
+
+    /// <summary>
+    /// What a milter list must hold after a commit: our sockets, in the
+    /// policy's order, with anything others' variables add before, between or after them.
+    /// </summary>
+    public static PostfixValue Holding(IEnumerable<string> ours) => new MilterEntries(string.Join(' ', ours));
+
     /// <summary>A milter variable of either parameter, ours or not.</summary>
     public static bool IsMilterVariable(string name) => Parameters.Any(p => name.StartsWith(VariablePrefix(p), StringComparison.Ordinal));
 

@@ -98,6 +98,21 @@ internal sealed class UcrLayers
         return null;
     }
 
+    /// <summary>Every variable with its effective value, whichever layer holds it (what <c>ucr dump</c> prints).</summary>
+    public IReadOnlyDictionary<string, string> Dump()
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (layer, _) in Files)
+        {
+            foreach (var (name, value) in _layers[layer])
+            {
+                values.TryAdd(name, value);
+            }
+        }
+
+        return values;
+    }
+
     /// <summary>The effective value alone (what <c>ucr get</c> prints).</summary>
     public string? Get(string name) => Effective(name)?.Value;
 
