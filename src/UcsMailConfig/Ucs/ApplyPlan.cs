@@ -37,7 +37,17 @@ public sealed record ApplyPlan(
     bool QueueLifetimeLowered,
     ApplyState NewState)
 {
-    public bool HasChanges => Files.Length > 0 || Variables.Length > 0;
+    /// <summary>Where the host's effective state differs from the policy (<see cref="DriftCheck"/>).</summary>
+    public ImmutableArray<Drift> Drift { get; init; } = [];
+
+    public bool HasChanges => Files.Length > 0 || Variables.Length > 0 || Drift.Any(d => d.Repairable);
+
+    /// <summary>This plan with <paramref name="drift"/>: the generated files a commit repairs join the commit (and postmap) targets.</summary>
+    public ApplyPlan WithDrift(ImmutableArray<Drift> drift, IEnumerable<string> hashTables)
+    {
+        var targets = CommitTargets.Union(drift.Where(d => d.Repairable).Select(d => d.RepairTarget!)).Order(StringComparer.Ordinal).ToImmutableArray();
+        return this with { Drift = drift, CommitTargets = targets, PostmapTargets = [.. hashTables.Where(targets.Contains).Order(StringComparer.Ordinal)] };
+    }
 
     /// <summary>main.cf or a table in /etc/postfix changes: check Postfix and reload it.</summary>
     public bool TouchesPostfix => CommitTargets.Any(UcrTargets.IsPostfix);
