@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Net;
 using UcsMailConfig.Dns;
-using UcsMailConfig.Rendering;
 
 namespace UcsMailConfig.Cli;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using UcsMailConfig.Dkim;
+using UcsMailConfig.Policy.Values;
 
 namespace UcsMailConfig.Cli;
 

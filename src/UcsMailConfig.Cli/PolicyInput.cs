@@ -1,4 +1,5 @@
 using System.CommandLine;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Model;
 

@@ -1,6 +1,5 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Dkim;
-using UcsMailConfig.Policy;
-using UcsMailConfig.Rendering;
 
 namespace UcsMailConfig.Cli;
 

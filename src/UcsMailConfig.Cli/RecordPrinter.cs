@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using UcsMailConfig.Dkim;
+using UcsMailConfig.Dns;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Cli;
 

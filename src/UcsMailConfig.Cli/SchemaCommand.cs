@@ -1,5 +1,5 @@
 using System.CommandLine;
-using UcsMailConfig.Policy.Schema;
+using UcsMailConfig.Policy.Validate;
 
 namespace UcsMailConfig.Cli;
 

@@ -1,8 +1,10 @@
 using BenchmarkDotNet.Attributes;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Syntax;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Benchmarks;
 

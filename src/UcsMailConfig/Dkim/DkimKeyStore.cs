@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Files;
-using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;
-using UcsMailConfig.Rendering;
 
 namespace UcsMailConfig.Dkim;
 

@@ -1,4 +1,3 @@
-using UcsMailConfig.Rendering;
 
 namespace UcsMailConfig.Dns;
 

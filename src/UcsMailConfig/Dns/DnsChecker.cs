@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using DnsClient;
-using UcsMailConfig.Rendering;
+using UcsMailConfig.Diagnostics;
 
 namespace UcsMailConfig.Dns;
 

@@ -1,5 +1,4 @@
-using UcsMailConfig.Policy;
-using UcsMailConfig.Rendering;
+using UcsMailConfig.Diagnostics;
 
 namespace UcsMailConfig.Dns;
 
@@ -9,7 +8,7 @@ namespace UcsMailConfig.Dns;
 /// meaning (terms in order, letter case and spacing aside; DMARC tags with their defaults),
 /// DKIM by the key (<c>p=</c>, spacing aside), so a harmless difference in spelling still matches.
 /// </summary>
-public static class DnsRecordComparison
+internal static class DnsRecordComparison
 {
     public static (DnsCheckStatus Status, string Detail) Compare(DnsRecord expected, IReadOnlyList<string> found)
     {

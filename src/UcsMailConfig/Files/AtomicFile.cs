@@ -7,7 +7,7 @@ namespace UcsMailConfig.Files;
 /// flushed to disk, renamed over the target with renameat (which replaces a symlink rather than
 /// following it), and the folder is flushed. A crash leaves at worst a stray temporary file.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
     {

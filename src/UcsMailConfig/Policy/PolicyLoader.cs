@@ -1,7 +1,8 @@
 using System.Text;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Schema;
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Policy.Validate;
 
 namespace UcsMailConfig.Policy;
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Dns;
 
 namespace UcsMailConfig.Rendering;
 

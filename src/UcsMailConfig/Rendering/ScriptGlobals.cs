@@ -1,4 +1,6 @@
 using Scriban.Runtime;
+using UcsMailConfig.Dns;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Rendering;
 

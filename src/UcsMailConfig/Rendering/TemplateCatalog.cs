@@ -1,4 +1,5 @@
 using System.Reflection;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Rendering;
 
@@ -9,7 +10,7 @@ namespace UcsMailConfig.Rendering;
 /// <c>etc/univention/templates/info/X</c>; <c>state/X</c> becomes <c>var/lib/ucs-mail-config/X</c>.
 /// The templates are embedded in the library, so the binary needs nothing beside it.
 /// </summary>
-public static class TemplateCatalog
+internal static class TemplateCatalog
 {
     public const string MainCfFragment = "files/etc/postfix/main.cf.d/90_ucs-mail-config";
     public const string OpenDkimConf = "files/etc/opendkim.conf";

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Scriban;
 using Scriban.Runtime;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Rendering;
 

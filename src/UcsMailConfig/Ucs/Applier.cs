@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using UcsMailConfig.Files;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Ucs;
 

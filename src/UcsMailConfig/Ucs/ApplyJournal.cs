@@ -1,5 +1,4 @@
 using System.Text.Json;
-using UcsMailConfig.Files;
 
 namespace UcsMailConfig.Ucs;
 
@@ -15,7 +14,7 @@ namespace UcsMailConfig.Ucs;
 /// is not a valid state, is refused whole before anything is restored. Begin refuses a live
 /// file whose mode the tool never writes, as such a journal could not be recovered.
 /// </summary>
-public sealed class ApplyJournal
+internal sealed class ApplyJournal
 {
     public const string RelativeDirectory = StateFiles.Directory + "journal";
 

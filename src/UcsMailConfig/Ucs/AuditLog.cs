@@ -1,4 +1,5 @@
 using System.Globalization;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Files;
 
 namespace UcsMailConfig.Ucs;

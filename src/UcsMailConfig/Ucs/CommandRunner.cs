@@ -9,7 +9,7 @@ namespace UcsMailConfig.Ucs;
 /// timeout, captured output, and our own exit-code handling. Keeps a record of every run so
 /// that a report can list each command with its exit code and duration.
 /// </summary>
-public sealed class CommandRunner(TimeSpan timeout, IReadOnlyDictionary<string, string?> environment)
+internal sealed class CommandRunner(TimeSpan timeout, IReadOnlyDictionary<string, string?> environment)
 {
     private readonly List<CommandRecord> _records = [];
 

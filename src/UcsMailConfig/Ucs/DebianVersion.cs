@@ -8,7 +8,7 @@ namespace UcsMailConfig.Ucs;
 /// non-digits (letters before other characters, '~' before everything, even the end) and
 /// digits (numerically). Contract: any text parses; a missing epoch is 0, a missing revision is "".
 /// </summary>
-public sealed record DebianVersion(BigInteger Epoch, string Upstream, string Revision) : IComparable<DebianVersion>
+internal sealed record DebianVersion(BigInteger Epoch, string Upstream, string Revision) : IComparable<DebianVersion>
 {
     public static DebianVersion Parse(string text)
     {

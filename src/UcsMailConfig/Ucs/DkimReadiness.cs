@@ -1,7 +1,9 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Ucs;
 
@@ -12,7 +14,7 @@ namespace UcsMailConfig.Ucs;
 /// until a DNS lookup shows its record, unless the admin explicitly overrides that (then
 /// nothing is looked up).
 /// </summary>
-public static class DkimReadiness
+internal static class DkimReadiness
 {
     /// <summary>
     /// Creates missing keys if asked (not in check mode), then reads every public key there is;

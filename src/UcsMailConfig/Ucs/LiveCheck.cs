@@ -6,7 +6,7 @@ namespace UcsMailConfig.Ucs;
 /// Returns the failing command, or null. Below a root other than '/', opendkim.conf names
 /// its tables by their absolute /etc paths, so a copy that names them below the root is checked.
 /// </summary>
-public static class LiveCheck
+internal static class LiveCheck
 {
     public static CommandRecord? Run(ApplyPlan plan, string root, ToolPaths tools, CommandRunner runner)
     {

@@ -1,3 +1,4 @@
+using UcsMailConfig.Diagnostics;
 namespace UcsMailConfig.Ucs;
 
 /// <summary>

@@ -1,5 +1,5 @@
-using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
-using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 
@@ -11,7 +12,7 @@ namespace UcsMailConfig.Ucs;
 /// With an interrupted apply's journal, plans against what recovering from it would restore
 /// (diff and apply --check, which never recover themselves).
 /// </summary>
-public static class Planner
+internal static class Planner
 {
     /// <summary>
     /// What the last apply recorded: state.json, or its backup in <paramref name="recovering"/>.

@@ -9,7 +9,7 @@ namespace UcsMailConfig.Ucs;
 /// failed run (a full disk) leaves it behind, and every later postmap then fails with "File
 /// exists", so it is removed after a failure and before each run.
 /// </summary>
-public static class Postmap
+internal static class Postmap
 {
     /// <summary>Where postmap puts the compiled table for <paramref name="table"/>.</summary>
     public static string CompiledPath(string table) => table + ".db";

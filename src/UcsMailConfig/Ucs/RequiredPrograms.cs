@@ -7,7 +7,7 @@ namespace UcsMailConfig.Ucs;
 /// otherwise be found half-way, after the templates were written, and take the rollback with
 /// it. OpenDKIM is needed only for a policy with DKIM, dpkg-query only for one with S/MIME.
 /// </summary>
-public static class RequiredPrograms
+internal static class RequiredPrograms
 {
     /// <summary>One line per needed program that is not an executable file, naming how to point at it.</summary>
     public static IReadOnlyList<string> Missing(MailPolicy policy, ToolPaths tools) =>

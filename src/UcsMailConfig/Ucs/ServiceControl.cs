@@ -7,7 +7,7 @@ namespace UcsMailConfig.Ucs;
 /// not running is left alone: it reads the new configuration when it starts.
 /// Returns the failing command, or null.
 /// </summary>
-public static class ServiceControl
+internal static class ServiceControl
 {
     public static CommandRecord? Apply(ApplyPlan plan, string root, ToolPaths tools, CommandRunner runner, ICollection<string> notes) =>
         Reload(plan.TouchesPostfix, plan.TouchesOpenDkim, plan.QueueLifetimeLowered, root, tools, runner, notes);

@@ -6,7 +6,7 @@ namespace UcsMailConfig.Ucs;
 /// policy configures the plugin. Returns warnings and notes; never fails the apply, because an
 /// old plugin with a strong cipher is still better than an old plugin with 3DES.
 /// </summary>
-public static class SmimePluginCheck
+internal static class SmimePluginCheck
 {
     public const string Package = "kopano-webapp-plugin-smime";
 

@@ -1,6 +1,7 @@
 using System.Text;
-using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 
@@ -11,7 +12,7 @@ namespace UcsMailConfig.Ucs;
 /// tables must pass <c>opendkim -n</c>. Works in a private
 /// folder that it removes again. Returns the failing command, or null when all is well.
 /// </summary>
-public static class StagingCheck
+internal static class StagingCheck
 {
     public static CommandRecord? Run(RenderedTree tree, RenderModel model, string root, ToolPaths tools, CommandRunner runner)
     {

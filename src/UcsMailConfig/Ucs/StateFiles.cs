@@ -12,7 +12,7 @@ namespace UcsMailConfig.Ucs;
 /// is the user running the tool (root) and nobody else can write it. Anything else raises
 /// <see cref="StateRefusedException"/> before it is used, and nothing is changed.
 /// </summary>
-public static class StateFiles
+internal static class StateFiles
 {
     /// <summary>Our own folder, var/lib/ucs-mail-config/ (the one place that says so is the template catalog).</summary>
     public const string Directory = TemplateCatalog.StateDirectory;

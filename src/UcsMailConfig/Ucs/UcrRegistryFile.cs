@@ -6,7 +6,7 @@ namespace UcsMailConfig.Ucs;
 /// etc/univention/base.conf; values in base-forced.conf take precedence. Writing always
 /// goes through <c>ucr set</c>/<c>ucr unset</c>.
 /// </summary>
-public static class UcrRegistryFile
+internal static class UcrRegistryFile
 {
     public const string BaseConf = "etc/univention/base.conf";
     public const string ForcedConf = "etc/univention/base-forced.conf";

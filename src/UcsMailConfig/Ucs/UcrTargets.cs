@@ -3,7 +3,7 @@ using UcsMailConfig.Rendering;
 namespace UcsMailConfig.Ucs;
 
 /// <summary>Which file UCR generates from which of our templates (UCS-FACTS.md, "UCR templates").</summary>
-public static class UcrTargets
+internal static class UcrTargets
 {
     public const string MainCf = "/etc/postfix/main.cf";
 

@@ -1,6 +1,9 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy;
-using UcsMailConfig.Policy.Schema;
+using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Policy.Validate;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 using UcsMailConfig.Tests.Golden;
 using UcsMailConfig.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.Apply;

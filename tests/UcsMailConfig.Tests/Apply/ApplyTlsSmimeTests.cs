@@ -1,3 +1,4 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.Apply;

@@ -1,4 +1,4 @@
-using UcsMailConfig.Policy.Schema;
+using UcsMailConfig.Policy.Validate;
 using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.Cli;

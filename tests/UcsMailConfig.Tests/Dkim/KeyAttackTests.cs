@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Tests.Apply;
 using UcsMailConfig.Tests.Support;
 

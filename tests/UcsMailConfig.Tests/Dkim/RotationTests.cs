@@ -1,6 +1,7 @@
 using System.Text;
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.Dkim;

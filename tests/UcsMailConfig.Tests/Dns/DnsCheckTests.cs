@@ -1,7 +1,6 @@
 using System.Net;
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
-using UcsMailConfig.Rendering;
 using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.Dns;

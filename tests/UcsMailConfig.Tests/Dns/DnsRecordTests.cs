@@ -1,8 +1,10 @@
 using System.Text.Json;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Policy;
-using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.Dns;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CsCheck;
 using UcsMailConfig.Dkim;
+using UcsMailConfig.Dns;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;

@@ -1,3 +1,4 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Tests.Support;
 

@@ -1,3 +1,4 @@
+using UcsMailConfig.Diagnostics;
 using Xunit.Abstractions;
 
 namespace UcsMailConfig.Tests.MailFlow;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using UcsMailConfig.Diagnostics;
 using Xunit.Abstractions;
 
 namespace UcsMailConfig.Tests.MailFlow;

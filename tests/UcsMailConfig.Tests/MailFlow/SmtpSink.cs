@@ -5,6 +5,7 @@ using SmtpServer;
 using SmtpServer.Mail;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.MailFlow;

@@ -1,5 +1,6 @@
 using System.Text;
 using MimeKit;
+using UcsMailConfig.Diagnostics;
 
 namespace UcsMailConfig.Tests.MailFlow;
 

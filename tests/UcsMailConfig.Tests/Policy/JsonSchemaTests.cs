@@ -1,5 +1,5 @@
 using System.Text.Json;
-using UcsMailConfig.Policy.Schema;
+using UcsMailConfig.Policy.Validate;
 using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.Policy;

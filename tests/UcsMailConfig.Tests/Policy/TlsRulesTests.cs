@@ -1,5 +1,6 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy;
-using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Tests.Policy;
 

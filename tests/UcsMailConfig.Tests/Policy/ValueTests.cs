@@ -1,3 +1,4 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy.Values;
 
 namespace UcsMailConfig.Tests.Policy;

@@ -1,13 +1,15 @@
+
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using CsCheck;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
-using Xunit.Abstractions;
-
+using UcsMailConfig.Rendering.Derive;
 using UcsMailConfig.Tests.Support;
+using Xunit.Abstractions;
 
 namespace UcsMailConfig.Tests.Properties;
 

@@ -3,9 +3,11 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using CsCheck;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy;
-using UcsMailConfig.Policy.Schema;
+using UcsMailConfig.Policy.Validate;
 using UcsMailConfig.Policy.Values;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Tests.Properties;
 

@@ -1,8 +1,8 @@
 using CsCheck;
-using Xunit.Abstractions;
-using UcsMailConfig.Policy;
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Tests.Support;
+using Xunit.Abstractions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 

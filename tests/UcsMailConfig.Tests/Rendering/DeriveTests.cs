@@ -1,7 +1,6 @@
 using UcsMailConfig.Policy;
-using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Tests.Rendering;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Tests.Rendering;
 

@@ -1,5 +1,5 @@
 using UcsMailConfig.Policy;
-using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Tests.Rendering;
 

@@ -1,6 +1,6 @@
-using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Tests.UcrFixture;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Tests.Support;
 

@@ -1,5 +1,5 @@
-using UcsMailConfig.Tests.Support;
 using System.Runtime.Versioning;
+using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.UcrFixture;
 

@@ -1,3 +1,4 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Tests.Apply;
 using UcsMailConfig.Tests.Support;
 

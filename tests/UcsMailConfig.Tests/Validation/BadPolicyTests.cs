@@ -1,8 +1,9 @@
-using UcsMailConfig.Tests.Support;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy;
+using UcsMailConfig.Tests.Support;
 
 namespace UcsMailConfig.Tests.Validation;
 

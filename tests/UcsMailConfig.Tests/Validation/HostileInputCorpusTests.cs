@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Tests.Support;
 using Xunit.Abstractions;
 

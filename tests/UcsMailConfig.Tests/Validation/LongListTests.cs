@@ -1,4 +1,5 @@
 using System.Text;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy;
 
 namespace UcsMailConfig.Tests.Validation;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy.Values;
 
 namespace UcsMailConfig.Policy.Model;

@@ -1,7 +1,7 @@
 namespace UcsMailConfig.Policy.Values;
 
 /// <summary>Names that end up as identifiers in generated files, each with what is valid.</summary>
-public static class Identifiers
+internal static class Identifiers
 {
     public const string ParameterNameExpectation = "a Postfix main.cf parameter name: letters, digits and '_', starting with a lower-case letter (e.g. smtp_line_length_limit, smtpd_tls_CAfile)";
     public const string HeaderNameExpectation = "a mail header field name of letters, digits and '-' (e.g. From, Subject, Reply-To)";

@@ -86,9 +86,9 @@ public abstract record MilterSocket
 }
 
 /// <summary>A TCP milter socket; <see cref="Host"/> is a name or an address without brackets.</summary>
-public sealed record TcpMilterSocket(string Host, int Port, TcpHostKind Kind) : MilterSocket;
+internal sealed record TcpMilterSocket(string Host, int Port, TcpHostKind Kind) : MilterSocket;
 
-public enum TcpHostKind
+internal enum TcpHostKind
 {
     Name,
     IPv4,
@@ -96,4 +96,4 @@ public enum TcpHostKind
 }
 
 /// <summary>A UNIX-domain milter socket at an absolute path as the milter itself sees it.</summary>
-public sealed record UnixMilterSocket(string Path) : MilterSocket;
+internal sealed record UnixMilterSocket(string Path) : MilterSocket;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using UcsMailConfig.Diagnostics;
 
 namespace UcsMailConfig.Policy.Values;
 

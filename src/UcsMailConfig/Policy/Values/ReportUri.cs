@@ -4,7 +4,7 @@ namespace UcsMailConfig.Policy.Values;
 /// A DMARC aggregate/forensic report address (RFC 7489 6.2): a <c>mailto:</c> URI, optionally
 /// with a size limit such as <c>!10m</c>. Commas and semicolons would break the record.
 /// </summary>
-public static class ReportUri
+internal static class ReportUri
 {
     public const string Expectation = "a mailto: URI such as mailto:dmarc-reports@example.com (optionally with a size limit, mailto:dmarc@example.com!10m)";
 

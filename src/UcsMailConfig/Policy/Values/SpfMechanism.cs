@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using UcsMailConfig.Diagnostics;
 
 namespace UcsMailConfig.Policy.Values;
 

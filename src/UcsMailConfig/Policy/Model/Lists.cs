@@ -1,4 +1,4 @@
-namespace UcsMailConfig.Policy;
+namespace UcsMailConfig.Policy.Model;
 
 internal static class Lists
 {

@@ -1,4 +1,4 @@
-namespace UcsMailConfig.Policy;
+namespace UcsMailConfig.Ucs.Layout;
 
 /// <summary>
 /// Postfix parameters that stock UCS templates already write into main.cf (UCS-FACTS.md,
@@ -6,7 +6,7 @@ namespace UcsMailConfig.Policy;
 /// Postfix warn "overriding earlier entry", so each is set through its UCR variable, or
 /// refused where UCS derives it. This table is the one place that knows the mapping.
 /// </summary>
-public static class StockUcsParameters
+internal static class StockUcsParameters
 {
     /// <summary>
     /// One stock parameter. <see cref="UcrVariable"/> null: UCS derives it and the policy may

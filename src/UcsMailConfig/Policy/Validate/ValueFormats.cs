@@ -1,9 +1,10 @@
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy.Values;
 
-namespace UcsMailConfig.Policy.Schema;
+namespace UcsMailConfig.Policy.Validate;
 
 /// <summary>The formatted value kinds a policy uses.</summary>
-public static class ValueFormats
+internal static class ValueFormats
 {
     public static readonly ValueFormat Duration = new("duration", DiagnosticCode.InvalidDuration, PostfixDuration.Expectation,
         text => PostfixDuration.TryParse(text, out _), "^(0+|[0-9]+[smhdw])$", MayLookNumeric: true);

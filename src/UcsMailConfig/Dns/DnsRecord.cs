@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;
 
-namespace UcsMailConfig.Rendering;
+namespace UcsMailConfig.Dns;
 
 /// <summary>Which of a domain's mail records a <see cref="DnsRecord"/> is.</summary>
 public enum DnsRecordKind

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace UcsMailConfig.Policy;
+namespace UcsMailConfig.Diagnostics;
 
 /// <summary>
 /// Puts user values into messages safely: quoted, with control characters escaped and
@@ -21,7 +21,7 @@ internal static class Text
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
-            if (ValueSafety.IsForbidden(c) || ValueSafety.IsLoneSurrogate(value, i))
+            if (IsForbidden(c) || IsLoneSurrogate(value, i))
             {
                 builder.Append(c switch
                 {
@@ -44,4 +44,18 @@ internal static class Text
     public static string Where(string path) => path.Length == 0 ? "the top level" : Escape(path.Length > 200 ? Cut(path, 197) + "..." : path);
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    /// <summary>
+    /// Control characters, line and paragraph separators, and invisible format characters
+    /// (bidi overrides, zero-width spaces, BOM) that would make a value read differently
+    /// from what it is.
+    /// </summary>
+    public static bool IsForbidden(char c) =>
+        c < ' ' || c is '\u007F' or '\u2028' or '\u2029' || (c >= '\u0080' && c <= '\u009F')
+        || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
+
+    /// <summary>Half of a surrogate pair without its other half: not a character at all.</summary>
+    public static bool IsLoneSurrogate(string text, int index) =>
+        char.IsHighSurrogate(text[index]) ? index + 1 >= text.Length || !char.IsLowSurrogate(text[index + 1])
+        : char.IsLowSurrogate(text[index]) && (index == 0 || !char.IsHighSurrogate(text[index - 1]));
 }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 
-namespace UcsMailConfig.Rendering;
+namespace UcsMailConfig.Dns;
 
 /// <summary>
 /// A TXT record's text as DNS stores it: a sequence of character strings of at most 255 bytes
@@ -9,7 +9,7 @@ namespace UcsMailConfig.Rendering;
 /// Contract: joining <see cref="Split"/>'s strings gives back the input exactly; no string is
 /// longer than <see cref="MaxBytes"/> bytes of UTF-8, and none splits a character.
 /// </summary>
-public static class TxtStrings
+internal static class TxtStrings
 {
     public const int MaxBytes = 255;
 

@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Dkim;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;
 
-namespace UcsMailConfig.Rendering;
+namespace UcsMailConfig.Dns;
 
 /// <summary>
 /// Derives the TXT records a policy asks to publish: per domain, a DKIM record for every

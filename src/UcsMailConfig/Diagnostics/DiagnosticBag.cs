@@ -1,4 +1,4 @@
-namespace UcsMailConfig.Policy;
+namespace UcsMailConfig.Diagnostics;
 
 /// <summary>Collects every finding of one run, so that all of them are reported at once.</summary>
 internal sealed class DiagnosticBag

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace UcsMailConfig.Policy;
+namespace UcsMailConfig.Policy.Validate;
 
 /// <summary>How the policy reads booleans and integers: YAML 1.2 core forms only ('yes' is text).</summary>
 internal static class ScalarValues

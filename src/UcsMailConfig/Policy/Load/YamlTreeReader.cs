@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using UcsMailConfig.Diagnostics;
 
-namespace UcsMailConfig.Policy.Syntax;
+namespace UcsMailConfig.Policy.Load;
 
 /// <summary>
 /// Reads policy text into a <see cref="YamlNode"/> tree. Contract: never throws on bad input;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace UcsMailConfig.Rendering;
+namespace UcsMailConfig.Dkim;
 
 /// <summary>
 /// The public halves of the policy's DKIM keys (base64 SubjectPublicKeyInfo, the record's

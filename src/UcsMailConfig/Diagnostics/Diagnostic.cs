@@ -1,4 +1,4 @@
-namespace UcsMailConfig.Policy;
+namespace UcsMailConfig.Diagnostics;
 
 /// <summary>Whether a diagnostic stops the policy from being used.</summary>
 public enum Severity

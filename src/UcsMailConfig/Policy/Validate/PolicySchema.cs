@@ -1,11 +1,14 @@
-namespace UcsMailConfig.Policy.Schema;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Policy.Values;
+namespace UcsMailConfig.Policy.Validate;
 
 /// <summary>
 /// The shape of <c>mail-policy.yaml</c>, version 1, with the description and default of every
 /// key. Descriptions are written for the admin who reads them in an editor's tooltip.
 /// Defaults named here are applied by <see cref="PolicyBinder"/>; keep the two in step.
 /// </summary>
-public static class PolicySchema
+internal static class PolicySchema
 {
     public const int CurrentVersion = 1;
 

@@ -1,8 +1,11 @@
 using System.Collections.Immutable;
-using UcsMailConfig.Policy;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Dkim;
+using UcsMailConfig.Dns;
 using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Ucs.Layout;
 
-namespace UcsMailConfig.Rendering;
+namespace UcsMailConfig.Rendering.Derive;
 
 /// <summary>
 /// Derive: turns a <see cref="MailPolicy"/> into the <see cref="RenderModel"/> the templates

@@ -1,4 +1,4 @@
-namespace UcsMailConfig.Policy;
+namespace UcsMailConfig.Diagnostics;
 
 /// <summary>A 1-based line and column in a policy file.</summary>
 public readonly record struct SourcePosition(int Line, int Column)

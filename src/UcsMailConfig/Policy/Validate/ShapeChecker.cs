@@ -1,7 +1,8 @@
 using System.Globalization;
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Policy.Load;
 
-namespace UcsMailConfig.Policy.Schema;
+namespace UcsMailConfig.Policy.Validate;
 
 /// <summary>
 /// Checks a YAML tree against a <see cref="Shape"/>: unknown and missing keys, wrong types,

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Dns;
 
-namespace UcsMailConfig.Rendering;
+namespace UcsMailConfig.Rendering.Derive;
 
 /// <summary>
 /// Everything the templates print, already decided: which files exist, every line's value,

@@ -1,6 +1,7 @@
-using UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Policy.Load;
 
-namespace UcsMailConfig.Policy;
+namespace UcsMailConfig.Policy.Validate;
 
 /// <summary>
 /// The rule that keeps user values from changing the structure of generated files: a value is
@@ -15,20 +16,6 @@ internal static class ValueSafety
     /// more, and it keeps every generated line far below Scriban's and UCR's limits.
     /// </summary>
     public const int MaxValueChars = 64 * 1024;
-
-    /// <summary>
-    /// Control characters, line and paragraph separators, and invisible format characters
-    /// (bidi overrides, zero-width spaces, BOM) that would make a value read differently
-    /// from what it is.
-    /// </summary>
-    public static bool IsForbidden(char c) =>
-        c < ' ' || c is '\u007F' or '\u2028' or '\u2029' || (c >= '\u0080' && c <= '\u009F')
-        || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
-
-    /// <summary>Half of a surrogate pair without its other half: not a character at all.</summary>
-    public static bool IsLoneSurrogate(string text, int index) =>
-        char.IsHighSurrogate(text[index]) ? index + 1 >= text.Length || !char.IsLowSurrogate(text[index + 1])
-        : char.IsLowSurrogate(text[index]) && (index == 0 || !char.IsHighSurrogate(text[index - 1]));
 
     /// <summary>True when <see cref="Check"/> would accept the value; reports nothing.</summary>
     public static bool IsSafe(string text) => text.Length <= MaxValueChars && IndexOfUnsafe(text) < 0 && !HasTemplateMarker(text);
@@ -68,7 +55,7 @@ internal static class ValueSafety
                 continue;
             }
 
-            if (IsForbidden(text[i]) || IsLoneSurrogate(text, i))
+            if (Text.IsForbidden(text[i]) || Text.IsLoneSurrogate(text, i))
             {
                 return i;
             }

@@ -1,4 +1,5 @@
-namespace UcsMailConfig.Policy.Syntax;
+using UcsMailConfig.Diagnostics;
+namespace UcsMailConfig.Policy.Load;
 
 /// <summary>
 /// The policy file as a tree of positioned YAML nodes. Scalars keep their text: the policy

@@ -1,6 +1,6 @@
 using UcsMailConfig.Policy.Values;
 
-namespace UcsMailConfig.Rendering;
+namespace UcsMailConfig.Rendering.Derive;
 
 /// <summary>
 /// One socket, two spellings. Postfix: <c>inet:HOST:PORT</c>, <c>inet:[::1]:PORT</c>, and a
@@ -10,7 +10,7 @@ namespace UcsMailConfig.Rendering;
 /// address must be enclosed in square brackets"), <c>local:/FULL/PATH</c>. Mismatches between the two sides are a
 /// classic cause of unsigned mail, so both come from here.
 /// </summary>
-public static class MilterSocketSyntax
+internal static class MilterSocketSyntax
 {
     public static string ForPostfix(MilterSocket socket) => socket switch
     {

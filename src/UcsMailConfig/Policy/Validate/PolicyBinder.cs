@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Diagnostics;
+using UcsMailConfig.Policy.Load;
 using UcsMailConfig.Policy.Model;
-using UcsMailConfig.Policy.Schema;
-using UcsMailConfig.Policy.Syntax;
 using UcsMailConfig.Policy.Values;
+using UcsMailConfig.Ucs.Layout;
 
-namespace UcsMailConfig.Policy;
+namespace UcsMailConfig.Policy.Validate;
 
 /// <summary>
 /// Builds the typed <see cref="MailPolicy"/> from a tree that <see cref="ShapeChecker"/> has

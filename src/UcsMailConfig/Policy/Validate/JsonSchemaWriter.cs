@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using UcsMailConfig.Diagnostics;
 
-namespace UcsMailConfig.Policy.Schema;
+namespace UcsMailConfig.Policy.Validate;
 
 /// <summary>
 /// Writes <see cref="PolicySchema.Root"/> as a JSON Schema (draft-07, what editors' YAML

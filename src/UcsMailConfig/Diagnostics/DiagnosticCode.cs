@@ -1,4 +1,4 @@
-namespace UcsMailConfig.Policy;
+namespace UcsMailConfig.Diagnostics;
 
 /// <summary>
 /// A stable identifier for one kind of finding. Codes never change meaning once released:
