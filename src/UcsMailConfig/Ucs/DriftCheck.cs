@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Ucs;
 
@@ -14,7 +15,7 @@ namespace UcsMailConfig.Ucs;
 /// plan already changes is not drift. Runs postconf (and <c>ucr get</c> for a UCR-backed
 /// parameter that differs); changes nothing.
 /// </summary>
-public static class DriftCheck
+internal static class DriftCheck
 {
     private const string StockPostfixTemplates = "/" + TemplateCatalog.UcrTemplatesDirectory + "files/etc/postfix/";
 

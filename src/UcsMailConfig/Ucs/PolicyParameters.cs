@@ -1,5 +1,5 @@
-using UcsMailConfig.Policy;
-using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 
@@ -9,7 +9,7 @@ namespace UcsMailConfig.Ucs;
 /// <c>status</c> compare. A UCR-backed parameter names its variable (the mapping is
 /// <see cref="StockUcsParameters"/>'s); the others are written by our own fragment.
 /// </summary>
-public static class PolicyParameters
+internal static class PolicyParameters
 {
     public sealed record Expected(string Parameter, string Value, string? UcrVariable);
 

@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Security.Cryptography;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Ucs;
 
