@@ -16,6 +16,7 @@ internal static class ApplyJson
         exitCode,
         [.. report.Plan?.Files.Select(f => new JsonFile(f.Path, f.Action.ToString().ToLowerInvariant())) ?? []],
         [.. report.Plan?.Variables.Select(v => new JsonVariable(v.Name, v.OldValue, v.NewValue)) ?? []],
+        [.. report.Plan?.UcrVariables.Select(v => new JsonUcrVariable(v.Name, v.Desired, v.Effective?.Value, v.Effective?.Layer.ToString().ToLowerInvariant(), v.Conflicts)) ?? []],
         [.. report.Commands.Select(c => new JsonCommand([c.Program, .. c.Arguments], c.ExitCode, (long)c.Duration.TotalMilliseconds, c.Succeeded ? null : c.Output))],
         report.Errors,
         report.Warnings,
@@ -26,7 +27,7 @@ internal static class ApplyJson
     }, ApplyJsonContext.Default.JsonReport);
 
     public static string Invalid(string diagnostics) => JsonSerializer.Serialize(new JsonReport(
-        false, "invalid", ExitCodes.InvalidInput, [], [], [],
+        false, "invalid", ExitCodes.InvalidInput, [], [], [], [],
         [.. diagnostics.Split('\n', StringSplitOptions.RemoveEmptyEntries)], [], [], false), ApplyJsonContext.Default.JsonReport);
 }
 
@@ -36,6 +37,7 @@ internal sealed record JsonReport(
     int ExitCode,
     IReadOnlyList<JsonFile> Files,
     IReadOnlyList<JsonVariable> Variables,
+    IReadOnlyList<JsonUcrVariable> UcrVariables,
     IReadOnlyList<JsonCommand> Commands,
     IReadOnlyList<string> Errors,
     IReadOnlyList<string> Warnings,
@@ -49,6 +51,9 @@ internal sealed record JsonReport(
 internal sealed record JsonFile(string Path, string Action);
 
 internal sealed record JsonVariable(string Name, string? Old, string? New);
+
+/// <summary>A UCR variable the policy sets: its effective value, the layer that holds it, and whether that layer overrides the policy.</summary>
+internal sealed record JsonUcrVariable(string Name, string Policy, string? Effective, string? Layer, bool Conflicts);
 
 internal sealed record JsonCommand(IReadOnlyList<string> Command, int ExitCode, long DurationMs, string? Output);
 

@@ -111,7 +111,7 @@ internal static class StatusCommand
 
         foreach (var parameter in status.Parameters)
         {
-            stdout.WriteLine($"parameter: {parameter.Parameter} = {parameter.Effective} ({(parameter.Matches ? "as the policy says" : $"DIFFERS, the policy means '{parameter.Expected}'")}; ours via {parameter.WrittenBy})");
+            stdout.WriteLine($"parameter: {parameter.Parameter} = {parameter.Effective} ({(parameter.Matches ? "as the policy says" : $"DIFFERS, the policy means '{parameter.Expected}'")}; ours via {parameter.WrittenBy}{(parameter.Layer is { } layer ? $", effective from the {layer.ToString().ToLowerInvariant()} layer" : "")})");
         }
 
         foreach (var drift in status.Drift)

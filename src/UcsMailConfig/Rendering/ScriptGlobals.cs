@@ -20,7 +20,7 @@ internal static class ScriptGlobals
     private static readonly ScriptRow<MainCfSection>.Member[] SectionMembers =
         [new("title", s => s.Title), new("settings", s => Rows(s.Settings, SettingMembers))];
 
-    private static readonly ScriptRow<UcrVariableSetting>.Member[] UcrVariableMembers = [new("name", v => v.Name), new("value", v => v.Value)];
+    private static readonly ScriptRow<UcrVariableSetting>.Member[] UcrVariableMembers = [new("name", v => v.Name), new("value", v => v.Value.Text)];
 
     private static readonly ScriptRow<InfoField>.Member[] FieldMembers = [new("key", f => f.Key), new("value", f => f.Value)];
 

@@ -1,13 +1,13 @@
-using System.Reflection;
 using UcsMailConfig.Rendering.Derive;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Rendering;
 
 /// <summary>
 /// Our templates and where their output lands. A template's path under <c>templates/</c> says
-/// where its output goes below the target root:
-/// <c>files/X</c> and <c>info/X</c> become UCR's <c>etc/univention/templates/files/X</c> and
-/// <c>etc/univention/templates/info/X</c>; <c>state/X</c> becomes <c>var/lib/ucs-mail-config/X</c>.
+/// where its output goes below the target root: <c>files/</c> and <c>info/</c> mirror UCR's
+/// template folder (<see cref="UcrTargets.TemplatesDirectory"/>, which owns what a source there
+/// generates); <c>state/X</c> becomes <c>var/lib/ucs-mail-config/X</c>.
 /// The templates are embedded in the library, so the binary needs nothing beside it.
 /// </summary>
 internal static class TemplateCatalog
@@ -32,17 +32,16 @@ internal static class TemplateCatalog
         TlsPolicyMap, KopanoSmimeConfig, Info, UcrVariables, DnsZone, DnsPlain,
     ];
 
-    public const string UcrTemplatesDirectory = "etc/univention/templates/";
     public const string StateDirectory = "var/lib/ucs-mail-config/";
 
     /// <summary>The path UCR knows a template's target by, without a leading slash (etc/opendkim.conf).</summary>
     public static string UcrPath(string template) =>
-        template.StartsWith("files/", StringComparison.Ordinal) ? template["files/".Length..] : throw new ArgumentException($"{template} is not a UCR file template");
+        UcrTargets.UcrPath(OutputPath(template)) ?? throw new ArgumentException($"{template} is not a UCR file template");
 
     /// <summary>Where the rendered template lands, relative to the target root.</summary>
     public static string OutputPath(string template) => template switch
     {
-        _ when template.StartsWith("files/", StringComparison.Ordinal) || template.StartsWith("info/", StringComparison.Ordinal) => UcrTemplatesDirectory + template,
+        _ when template.StartsWith("files/", StringComparison.Ordinal) || template.StartsWith("info/", StringComparison.Ordinal) => UcrTargets.TemplatesDirectory + template,
         _ when template.StartsWith("state/", StringComparison.Ordinal) => StateDirectory + template["state/".Length..],
         _ => throw new ArgumentException($"no output location for template {template}"),
     };

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Rendering.Derive;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 
@@ -121,6 +122,12 @@ public static class Applier
             }
 
             plan = Planner.Plan(tree, model, root, previous, recovering);
+            if (plan.Conflicts is { Length: > 0 } conflicts)
+            {
+                errors.AddRange(conflicts.Select(c => c.Refusal));
+                return Report(ApplyOutcome.Refused, plan, recovered);
+            }
+
             // Against a journal's restored state the live files say nothing: drift is checked after recovery.
             if (recovering is null)
             {
@@ -332,10 +339,11 @@ public static class Applier
         var notRestored = journal.RestoreFiles().Select(f => $"file {f}").ToList();
         try
         {
-            var registry = UcrRegistryFile.Read(root);
+            // The journal holds base.conf's old values, the layer 'ucr set' and 'ucr unset' change.
+            var registry = UcrLayers.Read(root);
             notRestored.AddRange(journal.Content.Variables
-                .Where(v => registry.GetValueOrDefault(v.Name) != v.Value)
-                .Select(v => $"UCR variable {v.Name} is {Shown(registry.GetValueOrDefault(v.Name))}, was {Shown(v.Value)}"));
+                .Where(v => registry.In(UcrLayer.Base, v.Name) != v.Value)
+                .Select(v => $"UCR variable {v.Name} is {Shown(registry.In(UcrLayer.Base, v.Name))} in base.conf, was {Shown(v.Value)}"));
             if (notRestored.Count > 0 || registrationFailed)
             {
                 errors.AddRange(notRestored.Select(n => $"rollback: not as before: {n}"));

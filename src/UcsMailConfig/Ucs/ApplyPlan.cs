@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 
@@ -12,8 +13,24 @@ public enum FileAction
 /// <summary>A file below the root that the apply creates, replaces or removes.</summary>
 public sealed record FileChange(string Path, FileAction Action, byte[] OldContent, byte[] NewContent, UnixFileMode Mode);
 
-/// <summary>A UCR variable to set (<see cref="NewValue"/>) or unset (null).</summary>
+/// <summary>
+/// A UCR variable to set (<see cref="NewValue"/>) or unset (null) in base.conf;
+/// <see cref="OldValue"/> is base.conf's value, which a rollback restores.
+/// </summary>
 public sealed record VariableChange(string Name, string? OldValue, string? NewValue);
+
+/// <summary>
+/// A UCR variable the policy sets, as the host has it: the value the policy wants, the effective
+/// value and its layer. <see cref="Conflicts"/>: a layer above base.conf holds another value, so a
+/// plain <c>ucr set</c> (which writes base.conf) would change nothing Postfix reads.
+/// </summary>
+public sealed record UcrVariableState(string Name, string Desired, UcrEffective? Effective, bool Conflicts)
+{
+    /// <summary>Why apply refuses, for a conflicting variable: the variable, the layer, both values and the way out.</summary>
+    public string Refusal => Effective is { } held
+        ? $"the UCR variable {Name} is '{held.Value}' in the {held.Layer.ToString().ToLowerInvariant()} layer (/{UcrLayers.FileOf(held.Layer)}), which wins over base.conf where 'ucr set' would write the policy's '{Desired}'; {UcrLayers.HowToChange(held.Layer, Name)}, then apply again"
+        : "";
+}
 
 /// <summary>What UCR must learn about our .info registration.</summary>
 public enum RegistrationChange
@@ -31,6 +48,7 @@ public enum RegistrationChange
 public sealed record ApplyPlan(
     ImmutableArray<FileChange> Files,
     ImmutableArray<VariableChange> Variables,
+    ImmutableArray<UcrVariableState> UcrVariables,
     RegistrationChange Registration,
     ImmutableArray<string> CommitTargets,
     ImmutableArray<string> PostmapTargets,
@@ -48,6 +66,9 @@ public sealed record ApplyPlan(
         var targets = CommitTargets.Union(drift.Where(d => d.Repairable).Select(d => d.RepairTarget!)).Order(StringComparer.Ordinal).ToImmutableArray();
         return this with { Drift = drift, CommitTargets = targets, PostmapTargets = [.. hashTables.Where(targets.Contains).Order(StringComparer.Ordinal)] };
     }
+
+    /// <summary>The variables a layer above base.conf holds with another value: apply refuses while there is one.</summary>
+    public ImmutableArray<UcrVariableState> Conflicts => [.. UcrVariables.Where(v => v.Conflicts)];
 
     /// <summary>main.cf or a table in /etc/postfix changes: check Postfix and reload it.</summary>
     public bool TouchesPostfix => CommitTargets.Any(UcrTargets.IsPostfix);

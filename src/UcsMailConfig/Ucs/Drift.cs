@@ -14,9 +14,6 @@ public enum DriftSource
 
     /// <summary>A stock UCS template whose bytes differ from its package's original (dpkg's conffile record).</summary>
     ModifiedStockTemplate,
-
-    /// <summary>A UCR layer gives the variable another value than the one the policy sets.</summary>
-    UcrLayer,
 }
 
 /// <summary>
@@ -41,7 +38,6 @@ public sealed record Drift(DriftSource Source, string Target, string Detail, boo
         DriftSource.HandEdit => $"hand edit of the generated {RepairTarget}; apply commits it again",
         DriftSource.MainCfLocal => "/etc/postfix/main.cf.local, which UCS's 99_local appends last; remove the line there",
         DriftSource.OtherFragment => "another main.cf.d fragment; remove the parameter there",
-        DriftSource.ModifiedStockTemplate => "a stock UCS template that differs from its package's original; restore the original (the package's copy, or dpkg's .dpkg-dist)",
-        _ => "a UCR layer above base.conf; see 'ucr get' and where the variable is set",
+        _ => "a stock UCS template that differs from its package's original; restore the original (the package's copy, or dpkg's .dpkg-dist)",
     };
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Rendering.Derive;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 
@@ -11,13 +12,13 @@ namespace UcsMailConfig.Ucs;
 /// templates (their non-comment lines: UCR adds only its comment header), the policy's Postfix
 /// parameters with what <c>postconf</c> reads from the live main.cf, and looks for the sources
 /// that win over our fragment: /etc/postfix/main.cf.local, other main.cf.d fragments, stock
-/// templates that differ from their package's original (dpkg's record), UCR layers. What the
-/// plan already changes is not drift. Runs postconf (and <c>ucr get</c> for a UCR-backed
-/// parameter that differs); changes nothing.
+/// templates that differ from their package's original (dpkg's record). What the plan already
+/// changes is not drift, and a UCR layer that wins is the plan's refusal. Runs postconf;
+/// changes nothing.
 /// </summary>
 internal static class DriftCheck
 {
-    private const string StockPostfixTemplates = "/" + TemplateCatalog.UcrTemplatesDirectory + "files/etc/postfix/";
+    private const string StockPostfixTemplates = "/" + UcrTargets.FilesDirectory + "etc/postfix/";
 
     /// <summary>Every drift found; null, with the command in <paramref name="failed"/>, when postconf cannot read main.cf.</summary>
     public static ImmutableArray<Drift>? Find(RenderedTree tree, RenderModel model, ApplyPlan plan, string root, ToolPaths tools, CommandRunner runner, out CommandRecord? failed)
@@ -56,7 +57,7 @@ internal static class DriftCheck
             }
         }
 
-        var local = Path.Combine(root, "etc/postfix/main.cf.local");
+        var local = Path.Combine(root, UcrTargets.MainCfLocal);
         if (File.Exists(local))
         {
             var text = new MainCfText(File.ReadAllText(local));
@@ -86,23 +87,19 @@ internal static class DriftCheck
         foreach (var entry in compared)
         {
             var actual = effective.GetValueOrDefault(entry.Parameter, "");
-            if (!PolicyParameters.Same(actual, entry.Value))
+            if (!entry.IsMetBy(actual))
             {
-                drift.Add(Explain(entry, actual, live, fragments, modified, root, tools, runner));
+                drift.Add(Explain(entry, actual, live, fragments, modified));
             }
         }
 
         return [.. drift];
     }
 
-    private static Drift Explain(PolicyParameters.Expected entry, string actual, MainCfText live, IReadOnlyList<(string Path, string Text)> fragments, IReadOnlyList<string> modified, string root, ToolPaths tools, CommandRunner runner)
+    private static Drift Explain(PolicyParameters.Expected entry, string actual, MainCfText live, IReadOnlyList<(string Path, string Text)> fragments, IReadOnlyList<string> modified)
     {
+        // A UCR layer above base.conf with another value never gets here: the plan refuses it first.
         var detail = $"Postfix has '{actual}', the policy means '{entry.Value}'";
-        if (entry.UcrVariable is { } variable && runner.Run(tools.Ucr, "get", variable) is { Succeeded: true } get && get.StandardOutput.TrimEnd('\n') != entry.Value)
-        {
-            return new Drift(DriftSource.UcrLayer, entry.Parameter, $"{detail}: 'ucr get {variable}' gives '{get.StandardOutput.TrimEnd('\n')}', while base.conf holds the policy's value", Acts: true);
-        }
-
         // The line Postfix uses, found word for word in a fragment: that fragment wins, not a hand edit.
         if (live.Winning(entry.Parameter)?.Trim() is { } line && fragments.FirstOrDefault(f => f.Text.Split('\n').Any(l => l.Trim() == line)) is { Path: { } fragment })
         {
@@ -119,7 +116,7 @@ internal static class DriftCheck
     /// </summary>
     private static IReadOnlyList<(string Path, string Text)> OtherFragments(string root)
     {
-        var info = Path.Combine(root, TemplateCatalog.UcrTemplatesDirectory, "info");
+        var info = Path.Combine(root, UcrTargets.TemplatesDirectory, "info");
         if (!Directory.Exists(info))
         {
             return [];
@@ -133,7 +130,7 @@ internal static class DriftCheck
             .Where(s => s.StartsWith("etc/postfix/main.cf.d/", StringComparison.Ordinal) && s != ours)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
-            .Select(s => TemplateCatalog.UcrTemplatesDirectory + "files/" + s)
+            .Select(s => UcrTargets.FilesDirectory + s)
             .Where(p => File.Exists(Path.Combine(root, p)))
             .Select(p => (p, File.ReadAllText(Path.Combine(root, p))))];
     }

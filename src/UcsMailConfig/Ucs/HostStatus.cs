@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Ucs;
 
@@ -15,11 +16,11 @@ public sealed record InstalledPolicy(string Path, string Sha256, DateTimeOffset 
 /// <summary>One selector: its state in the policy, its key file and whether OpenDKIM could use it, and what DNS shows.</summary>
 public sealed record SelectorStatus(string Domain, string Selector, SelectorState State, string KeyFile, KeyProblem? KeyProblem, string? KeyReason, DnsCheckStatus? Dns, string? DnsDetail);
 
-/// <summary>A Postfix parameter the policy decides: the value it means, the one Postfix has, and where ours is written.</summary>
-public sealed record ParameterStatus(string Parameter, string Expected, string Effective, string WrittenBy)
-{
-    public bool Matches => PolicyParameters.Same(Expected, Effective);
-}
+/// <summary>
+/// A Postfix parameter the policy decides: the value it means, the one Postfix has, where ours
+/// is written, and for a UCR-backed one the layer its effective value comes from.
+/// </summary>
+public sealed record ParameterStatus(string Parameter, string Expected, string Effective, bool Matches, string WrittenBy, UcrLayer? Layer);
 
 public enum MonitoringState
 {
@@ -84,6 +85,8 @@ public sealed record HostStatus(
         }
 
         warning.AddRange(Drift.Where(d => !d.Acts).Select(d => d.ToString()));
+        warning.AddRange(Parameters.Where(p => p.Matches && p.Layer < UcrLayer.Base)
+            .Select(p => $"{p.WrittenBy} holds the policy's value in the {p.Layer.ToString()!.ToLowerInvariant()} layer, so a change of the policy would not reach Postfix"));
         if (PendingChanges > 0)
         {
             warning.Add($"{PendingChanges} change(s) of the installed policy not applied (see diff)");

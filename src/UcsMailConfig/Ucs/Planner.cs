@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Rendering.Derive;
 using UcsMailConfig.Ucs.Layout;
@@ -36,18 +35,7 @@ internal static class Planner
             return File.Exists(path) ? (File.ReadAllBytes(path), File.GetUnixFileMode(path)) : null;
         }
 
-        var registry = new Dictionary<string, string>(UcrRegistryFile.Read(root), StringComparer.Ordinal);
-        foreach (var variable in recovering?.Content.Variables ?? [])
-        {
-            if (variable.Value is null)
-            {
-                registry.Remove(variable.Name);
-            }
-            else
-            {
-                registry[variable.Name] = variable.Value;
-            }
-        }
+        var registry = UcrLayers.Read(root).WithBase(recovering?.Content.Variables.Select(v => (v.Name, v.Value)) ?? []);
 
         var files = new List<FileChange>();
         foreach (var file in tree.Files.Values)
@@ -70,20 +58,24 @@ internal static class Planner
             }
         }
 
-        var desired = model.UcrVariables.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
+        var desired = model.UcrVariables.ToDictionary(v => v.Name, v => v.Value.Text, StringComparer.Ordinal);
         var variables = new List<VariableChange>();
-        foreach (var (name, value) in desired.OrderBy(v => v.Key, StringComparer.Ordinal))
+        var states = new List<UcrVariableState>();
+        foreach (var setting in model.UcrVariables.OrderBy(v => v.Name, StringComparer.Ordinal))
         {
-            var current = registry.GetValueOrDefault(name);
-            if (current != value)
+            // 'ucr set' writes base.conf; a layer above it wins whatever base.conf says.
+            var effective = registry.Effective(setting.Name);
+            var conflicts = effective is { IsAboveBase: true } && !setting.Value.IsMetBy(effective.Value);
+            states.Add(new UcrVariableState(setting.Name, setting.Value.Text, effective, conflicts));
+            if (effective is not { IsAboveBase: true } && effective?.Value != setting.Value.Text)
             {
-                variables.Add(new VariableChange(name, current, value));
+                variables.Add(new VariableChange(setting.Name, registry.In(UcrLayer.Base, setting.Name), setting.Value.Text));
             }
         }
 
         foreach (var name in previous.Variables.Keys.Where(n => !desired.ContainsKey(n)).Order(StringComparer.Ordinal))
         {
-            if (registry.TryGetValue(name, out var current))
+            if (registry.In(UcrLayer.Base, name) is { } current)
             {
                 variables.Add(new VariableChange(name, current, null));
             }
@@ -110,21 +102,19 @@ internal static class Planner
         return new ApplyPlan(
             [.. files],
             [.. variables],
+            [.. states],
             registration,
             [.. targets.Order(StringComparer.Ordinal)],
             [.. model.HashTables.Where(targets.Contains).Order(StringComparer.Ordinal)],
-            QueueLifetimeLowered(variables),
+            QueueLifetimeLowered(model, registry),
             new ApplyState([.. tree.Files.Keys], desired));
     }
 
-    private static bool QueueLifetimeLowered(IEnumerable<VariableChange> variables)
-    {
-        var lifetimes = new[] { "maximal_queue_lifetime", "bounce_queue_lifetime" }
-            .Select(p => StockUcsParameters.Find(p)!.UcrVariable).ToHashSet(StringComparer.Ordinal);
-
-        // An unset variable means UCS's default of 5 days; a number alone is days for both lifetimes.
-        static long Seconds(string? value) => value is not null && PostfixDuration.TryParse(value, out var d, unitlessAs: 'd') ? d.Seconds : 5 * 86400;
-
-        return variables.Any(v => lifetimes.Contains(v.Name) && Seconds(v.NewValue) < Seconds(v.OldValue));
-    }
+    /// <summary>A queue lifetime gets shorter than what Postfix uses now (UCS's default while the variable is unset).</summary>
+    private static bool QueueLifetimeLowered(RenderModel model, UcrLayers registry) =>
+        model.UcrVariables.Any(v =>
+            (v.Parameter == StockUcsParameters.MaximalQueueLifetime || v.Parameter == StockUcsParameters.BounceQueueLifetime)
+            && v.Value is DurationValue lowered
+            && v.Parameter.Effective(registry.Get(v.Name)) is DurationValue now
+            && lowered.Seconds < now.Seconds);
 }

@@ -7,16 +7,22 @@ namespace UcsMailConfig.Ucs;
 /// The Postfix parameters a policy decides, with the value it means, and what <c>postconf</c>
 /// says the live main.cf gives them: the effective state that drift detection and
 /// <c>status</c> compare. A UCR-backed parameter names its variable (the mapping is
-/// <see cref="StockUcsParameters"/>'s); the others are written by our own fragment.
+/// <see cref="StockUcsParameters"/>'s, and so is how its value compares); the others are
+/// written by our own fragment and compare word for word.
 /// </summary>
 internal static class PolicyParameters
 {
-    public sealed record Expected(string Parameter, string Value, string? UcrVariable);
+    /// <summary>One parameter: the value the policy means (typed where UCS's table knows its kind), and its UCR variable, if any.</summary>
+    public sealed record Expected(string Parameter, string Value, string? UcrVariable, PostfixValue? Typed)
+    {
+        /// <summary>Whether Postfix's <paramref name="effective"/> value is the one the policy means.</summary>
+        public bool IsMetBy(string effective) => Typed?.IsMetBy(effective) ?? Same(Value, effective);
+    }
 
     public static IReadOnlyList<Expected> Of(RenderModel model) =>
     [
-        .. model.UcrVariables.Select(v => new Expected(StockUcsParameters.All.First(e => e.UcrVariable == v.Name).Parameter, v.Value, v.Name)),
-        .. model.MainCf.SelectMany(s => s.Settings).Select(s => new Expected(s.Name, s.Value, null)),
+        .. model.UcrVariables.Select(v => new Expected(v.Parameter.Parameter, v.Value.Text, v.Name, v.Value)),
+        .. model.MainCf.SelectMany(s => s.Settings).Select(s => new Expected(s.Name, s.Value, null, null)),
     ];
 
     /// <summary>
@@ -54,6 +60,6 @@ internal static class PolicyParameters
     }
 
     /// <summary>Postfix joins a value's lines and words with white space; so does the comparison.</summary>
-    public static bool Same(string a, string b) =>
+    private static bool Same(string a, string b) =>
         a.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).SequenceEqual(b.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
 }

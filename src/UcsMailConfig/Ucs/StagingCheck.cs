@@ -46,8 +46,7 @@ internal static class StagingCheck
 
         foreach (var variable in model.UcrVariables)
         {
-            var parameter = StockUcsParameters.All.First(e => e.UcrVariable == variable.Name).Parameter;
-            mainCf.Set(parameter, variable.Value);
+            mainCf.Set(variable.Parameter.Parameter, variable.Value.Text);
         }
 
         foreach (var setting in model.MainCf.SelectMany(s => s.Settings))
@@ -75,7 +74,7 @@ internal static class StagingCheck
         {
             var target = Path.Combine(staging, UcrTargets.For(path)!.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllText(target, Encoding.UTF8.GetString(file.Content).Replace(UcrWarning, "# staging copy", StringComparison.Ordinal));
+            File.WriteAllText(target, Encoding.UTF8.GetString(file.Content).Replace(UcrTargets.HashWarning, "# staging copy", StringComparison.Ordinal));
             tables.Add(UcrTargets.For(path)!);
         }
 
@@ -105,13 +104,11 @@ internal static class StagingCheck
         {
             var target = Path.Combine(staging, UcrTargets.For(path)!.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            var text = Encoding.UTF8.GetString(file.Content).Replace(UcrWarning, "# staging copy", StringComparison.Ordinal);
+            var text = Encoding.UTF8.GetString(file.Content).Replace(UcrTargets.HashWarning, "# staging copy", StringComparison.Ordinal);
             File.WriteAllText(target, path == conf ? text.Replace("/etc/opendkim/", etc + "opendkim/", StringComparison.Ordinal) : text);
         }
 
         var check = runner.Run(tools.OpenDkim, "-n", "-x", Path.Combine(staging, "etc/opendkim.conf"));
         return check.Succeeded ? null : check;
     }
-
-    private const string UcrWarning = "@%@UCRWARNING=# @%@";
 }

@@ -99,7 +99,7 @@ public static class StatusReader
                 if (DriftCheck.Find(tree, model, plan, root, options.Tools, runner, out var failed) is { } found)
                 {
                     drift = found;
-                    parameters = Parameters(model, root, options.Tools, runner, unreadable);
+                    parameters = Parameters(model, plan, root, options.Tools, runner, unreadable);
                 }
                 else
                 {
@@ -118,7 +118,7 @@ public static class StatusReader
             plan.Files.Length + plan.Variables.Length, journalLocation, socket, socketProblem, [.. unreadable]);
     }
 
-    private static ImmutableArray<ParameterStatus> Parameters(RenderModel model, string root, ToolPaths tools, CommandRunner runner, List<string> unreadable)
+    private static ImmutableArray<ParameterStatus> Parameters(RenderModel model, ApplyPlan plan, string root, ToolPaths tools, CommandRunner runner, List<string> unreadable)
     {
         var expected = PolicyParameters.Of(model);
         if (PolicyParameters.Effective(root, expected.Select(e => e.Parameter), tools, runner, out var failed) is not { } effective)
@@ -127,8 +127,15 @@ public static class StatusReader
             return [];
         }
 
+        var layers = plan.UcrVariables.ToDictionary(v => v.Name, v => v.Effective?.Layer, StringComparer.Ordinal);
         var fragment = TemplateCatalog.UcrPath(TemplateCatalog.MainCfFragment);
-        return [.. expected.Select(e => new ParameterStatus(e.Parameter, e.Value, effective.GetValueOrDefault(e.Parameter, ""), e.UcrVariable is { } variable ? $"UCR variable {variable}" : fragment))];
+        return [.. expected.Select(e =>
+        {
+            var value = effective.GetValueOrDefault(e.Parameter, "");
+            return e.UcrVariable is { } variable
+                ? new ParameterStatus(e.Parameter, e.Value, value, e.IsMetBy(value), $"UCR variable {variable}", layers.GetValueOrDefault(variable))
+                : new ParameterStatus(e.Parameter, e.Value, value, e.IsMetBy(value), fragment, null);
+        })];
     }
 
     private static ImmutableArray<SelectorStatus> Selectors(Policy.Model.MailPolicy policy, RenderModel model, PublicKeyReading keys, StatusOptions options)

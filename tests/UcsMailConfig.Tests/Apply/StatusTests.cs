@@ -34,7 +34,7 @@ public sealed class StatusTests
         Assert.Contains($"opendkim: answers on inet:127.0.0.1:{host.Port}", status.Stdout, StringComparison.Ordinal);
         Assert.Contains("selector: example.com s1 active ", status.Stdout, StringComparison.Ordinal);
         Assert.Contains("key ok; dns matches", status.Stdout, StringComparison.Ordinal);
-        Assert.Contains("parameter: maximal_queue_lifetime = 1h (as the policy says; ours via UCR variable mail/postfix/maximal_queue_lifetime)", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("parameter: maximal_queue_lifetime = 1h (as the policy says; ours via UCR variable mail/postfix/maximal_queue_lifetime, effective from the base layer)", status.Stdout, StringComparison.Ordinal);
         Assert.Contains($"parameter: smtpd_milters = inet:127.0.0.1:{host.Port} (as the policy says", status.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("drift:", status.Stdout, StringComparison.Ordinal);
     }
@@ -70,6 +70,20 @@ public sealed class StatusTests
 
         Assert.True(check.Exit == 1, check.ToString());
         Assert.StartsWith("WARNING: selector s2 of example.com is pending and not yet in DNS", check.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_policys_own_value_held_in_the_ldap_layer_is_WARNING()
+    {
+        using var host = new Host();
+        using var dns = new BindServer(host.Zone());
+        using var openDkim = host.StartOpenDkim();
+        host.Sandbox.Host.Ucr("set", "--ldap-policy", "mail/postfix/maximal_queue_lifetime=1h");
+
+        var check = host.Status("--check", "--dns-server", dns.Address);
+
+        Assert.True(check.Exit == 1, check.ToString());
+        Assert.StartsWith("WARNING: UCR variable mail/postfix/maximal_queue_lifetime holds the policy's value in the ldap layer", check.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Tests.Support;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Tests.Golden;
 
@@ -12,7 +13,7 @@ namespace UcsMailConfig.Tests.Golden;
 /// </summary>
 public sealed class RegistrationModeTests
 {
-    private const string FilesPrefix = TemplateCatalog.UcrTemplatesDirectory + "files/";
+    private const string FilesPrefix = UcrTargets.FilesDirectory;
 
     [Theory]
     [MemberData(nameof(GoldenExamplesTests.Examples), MemberType = typeof(GoldenExamplesTests))]

@@ -2,6 +2,7 @@ using System.Reflection;
 using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Ucs;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Tests.Policy;
 

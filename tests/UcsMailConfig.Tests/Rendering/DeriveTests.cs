@@ -95,7 +95,7 @@ public sealed class DeriveTests
 
         Assert.Equal(
             [("mail/postfix/maximal_queue_lifetime", "1h"), ("mail/relayhost", "[relay.example.com]:587")],
-            model.UcrVariables.Select(v => (v.Name, v.Value)));
+            model.UcrVariables.Select(v => (v.Name, v.Value.Text)));
         Assert.Equal("0", Setting(model, "smtp_line_length_limit"));
         Assert.DoesNotContain(model.MainCf.SelectMany(s => s.Settings), s => s.Name is "relayhost" or "maximal_queue_lifetime");
     }

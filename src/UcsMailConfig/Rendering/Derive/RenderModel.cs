@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using UcsMailConfig.Dns;
+using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Rendering.Derive;
 
@@ -44,8 +45,14 @@ public sealed record KeyTableRow(string KeyName, string Domain, string Selector,
 /// <summary>A SigningTable line (refile): <c>SENDERPATTERN KEYNAME</c>.</summary>
 public sealed record SigningTableRow(string Pattern, string KeyName);
 
-/// <summary>A UCR variable the policy sets.</summary>
-public sealed record UcrVariableSetting(string Name, string Value);
+/// <summary>
+/// A UCR variable the policy sets: the stock parameter it feeds and the typed value, so that
+/// plan and apply compare and check it without looking anything up by name or parsing it again.
+/// </summary>
+public sealed record UcrVariableSetting(StockUcsParameters.Entry Parameter, PostfixValue Value)
+{
+    public string Name => Parameter.UcrVariable!;
+}
 
 /// <summary>One stanza of our .info registration, fields in order.</summary>
 public sealed record InfoStanza(ImmutableArray<InfoField> Fields);

@@ -271,27 +271,30 @@ public static class RenderModelDeriver
     {
         var queue = policy.Postfix.Queue;
         var settings = new List<UcrVariableSetting>();
-        void Add(string parameter, string? value)
+        void Add(StockUcsParameters.Entry parameter, PostfixValue? value)
         {
             if (value is not null)
             {
-                settings.Add(new UcrVariableSetting(StockUcsParameters.Find(parameter)!.UcrVariable!, value));
+                settings.Add(new UcrVariableSetting(parameter, value));
             }
         }
 
-        Add("maximal_queue_lifetime", queue.MaximalLifetime?.Text);
-        Add("bounce_queue_lifetime", queue.BounceLifetime?.Text);
-        Add("delay_warning_time", queue.DelayWarning?.Text);
+        Add(StockUcsParameters.MaximalQueueLifetime, queue.MaximalLifetime is { } maximal ? StockUcsParameters.MaximalQueueLifetime.Duration(maximal) : null);
+        Add(StockUcsParameters.BounceQueueLifetime, queue.BounceLifetime is { } bounce ? StockUcsParameters.BounceQueueLifetime.Duration(bounce) : null);
+        Add(StockUcsParameters.DelayWarningTime, queue.DelayWarning is { } warning ? StockUcsParameters.DelayWarningTime.Duration(warning) : null);
         var tls = policy.Tls;
-        Add("smtp_tls_security_level", tls.OutboundLevel);
-        Add("smtp_tls_mandatory_protocols", tls.OutboundMinProtocol is { } client ? ">=" + client : null);
-        Add("smtpd_tls_mandatory_protocols", tls.InboundMinProtocol is { } server ? ">=" + server : null);
-        Add("smtp_tls_policy_maps", tls.Destinations.Length > 0
-            ? $"hash:/{TemplateCatalog.UcrPath(TemplateCatalog.TlsPolicyMap)}, {StockUcsParameters.UcsTlsPolicyMaps}"
+        Add(StockUcsParameters.SmtpTlsSecurityLevel, tls.OutboundLevel is { } level ? new TextValue(level) : null);
+        Add(StockUcsParameters.SmtpTlsMandatoryProtocols, tls.OutboundMinProtocol is { } client ? new ListValue(">=" + client) : null);
+        Add(StockUcsParameters.SmtpdTlsMandatoryProtocols, tls.InboundMinProtocol is { } server ? new ListValue(">=" + server) : null);
+        Add(StockUcsParameters.SmtpTlsPolicyMaps, tls.Destinations.Length > 0
+            ? new ListValue($"hash:/{TemplateCatalog.UcrPath(TemplateCatalog.TlsPolicyMap)}, {StockUcsParameters.UcsTlsPolicyMaps}")
             : null);
-        foreach (var parameter in policy.Postfix.Parameters.Where(p => StockUcsParameters.Find(p.Name) is not null))
+        foreach (var parameter in policy.Postfix.Parameters)
         {
-            Add(parameter.Name, parameter.Value);
+            if (StockUcsParameters.Find(parameter.Name) is { } stock)
+            {
+                Add(stock, stock.Parse(parameter.Value));
+            }
         }
 
         return [.. settings.OrderBy(s => s.Name, StringComparer.Ordinal)];
