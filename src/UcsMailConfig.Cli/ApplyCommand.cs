@@ -59,7 +59,7 @@ internal static class ApplyCommand
             using var interrupt = new CancellationTokenSource();
             using var sigint = options.CheckOnly ? null : PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var sigterm = options.CheckOnly ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            var report = Run(loaded, options with { Interrupt = interrupt.Token });
+            var report = MailPolicyPipeline.Apply(loaded.Policy, options with { Interrupt = interrupt.Token });
             // A refusal that changed nothing leaves no line either (its log may be what was refused);
             // one after a recovery did change the host.
             if (!options.CheckOnly && (report.Changed || report.Outcome is not (ApplyOutcome.Unchanged or ApplyOutcome.Refused)))
@@ -96,27 +96,6 @@ internal static class ApplyCommand
             }
         });
         return command;
-    }
-
-    /// <summary>
-    /// Runs the apply (or its check mode); a lock held too long and state or a log that cannot
-    /// be trusted are refusals.
-    /// </summary>
-    public static ApplyReport Run(LoadedPolicy policy, ApplyOptions options)
-    {
-        try
-        {
-            if (!options.CheckOnly)
-            {
-                AuditLog.Check(options.Root);
-            }
-
-            return Applier.Apply(policy.Policy, options);
-        }
-        catch (StateRefusedException e)
-        {
-            return new ApplyReport(ApplyOutcome.Refused, null, [], [e.Message], [], false, TimeSpan.Zero);
-        }
     }
 
     public static int ExitCodeOf(ApplyOutcome outcome) => outcome switch

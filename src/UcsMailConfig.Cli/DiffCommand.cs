@@ -33,7 +33,7 @@ internal static class DiffCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var report = ApplyCommand.Run(loaded, options);
+            var report = MailPolicyPipeline.Plan(loaded.Policy, options);
             if (report.Plan is { } plan)
             {
                 stdout.Write(Describe(plan));

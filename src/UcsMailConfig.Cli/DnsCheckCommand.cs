@@ -37,7 +37,7 @@ internal static class DnsCheckCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var results = new DnsChecker(server, DnsChecker.DefaultTimeout).Check(DnsRecordDeriver.Derive(loaded.Policy, keys));
+            var results = new DnsChecker(server, DnsChecker.DefaultTimeout).Check(MailPolicyPipeline.DeriveDnsRecords(loaded.Policy, keys));
             foreach (var result in results)
             {
                 stdout.WriteLine($"{Label(result.Status),-10} {result.Expected.Name} TXT: {result.Detail}");

@@ -36,7 +36,7 @@ internal static class DnsCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var records = DnsRecordDeriver.Derive(loaded.Policy, keys);
+            var records = MailPolicyPipeline.DeriveDnsRecords(loaded.Policy, keys);
             stdout.Write(parse.GetValue(format) switch
             {
                 "plain" => DnsText.Plain(records),

@@ -42,7 +42,7 @@ internal static class PolicyInput
             return null;
         }
 
-        var result = content.Length > PolicyLoader.MaxBytes ? PolicyLoader.TooLarge() : PolicyLoader.Load(content);
+        var result = MailPolicyPipeline.Load(content);
         foreach (var diagnostic in result.Diagnostics)
         {
             errors.WriteLine(diagnostic.Format(name));

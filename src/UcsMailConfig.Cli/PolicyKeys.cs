@@ -9,7 +9,7 @@ internal static class PolicyKeys
     /// <summary>The keys, or null after printing the errors; with <paramref name="allowMissing"/>, a missing key is only a warning.</summary>
     public static DkimPublicKeys? Read(LoadedPolicy policy, string? root, bool allowMissing, TextWriter stderr)
     {
-        var reading = DkimKeyStore.ReadPublicKeys(policy.Policy, root);
+        var reading = MailPolicyPipeline.ReadPublicKeys(policy.Policy, root);
         foreach (var finding in reading.Diagnostics)
         {
             var shown = allowMissing && finding.Code == DiagnosticCode.DkimKeyUnavailable ? finding with { Severity = Severity.Warning } : finding;

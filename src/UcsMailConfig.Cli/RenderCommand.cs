@@ -1,6 +1,5 @@
 using System.CommandLine;
 using UcsMailConfig.Rendering;
-using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Cli;
 
@@ -27,7 +26,7 @@ internal static class RenderCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var tree = TreeRenderer.Render(RenderModelDeriver.Derive(loaded.Policy));
+            var tree = MailPolicyPipeline.Render(loaded.Policy).Tree;
             try
             {
                 RenderOutput.Write(directory, tree, parse.GetValue(force));

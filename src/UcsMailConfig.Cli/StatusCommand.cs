@@ -49,7 +49,7 @@ internal static class StatusCommand
                 return InvalidInput.Report(stderr, error);
             }
 
-            var status = StatusReader.Read(new StatusOptions(Path.GetFullPath(parse.GetRequiredValue(host.Root)), host.Tools(parse), server,
+            var status = MailPolicyPipeline.Status(new StatusOptions(Path.GetFullPath(parse.GetRequiredValue(host.Root)), host.Tools(parse), server,
                 TimeSpan.FromSeconds(parse.GetValue(dnsTimeout)), TimeSpan.FromSeconds(parse.GetValue(dnsTotal)), TimeSpan.FromSeconds(parse.GetValue(timeout))));
             var (state, line) = status.Verdict();
             if (asCheck)

@@ -156,10 +156,12 @@ noop_apply() {
   local root="$work/apply-root" ucr="$PWD/tests/fixtures/ucr/ucr" apply
   cp -r tests/fixtures/stock-ucs "$root"
   rm "$root/README.md"
+  # The ucr fixture's root comes from its environment (apply sets no variable for it), for the applies below too.
+  local -x UCR_ROOT="$root"
   # The same defaults the tests' StockUcsRoot sets (one NAME=VALUE per line).
-  tr '\n' '\0' < "$root/ucr-defaults" | UCR_ROOT="$root" xargs -0 "$ucr" set >/dev/null
+  tr '\n' '\0' < "$root/ucr-defaults" | xargs -0 "$ucr" set >/dev/null
   rm "$root/ucr-defaults"
-  UCR_ROOT="$root" "$ucr" register univention-mail-postfix >/dev/null
+  "$ucr" register univention-mail-postfix >/dev/null
   cp /usr/share/postfix/master.cf.dist "$root/etc/postfix/master.cf"
   # DNS questions go to a closed loopback port: the sandbox's selector is never published.
   apply="$aot apply $PWD/examples/single-domain/mail-policy.yaml --root $root --ucr $ucr --systemctl /bin/false --dns-server 127.0.0.1:1"

@@ -29,14 +29,7 @@ public static class Applier
     {
         var clock = Stopwatch.StartNew();
         var root = Path.GetFullPath(options.Root);
-        var environment = new Dictionary<string, string?>();
-        if (root != "/")
-        {
-            // Lets a test stand-in for ucr know its root; real ucr ignores the variable.
-            environment["UCR_ROOT"] = root;
-        }
-
-        var runner = new CommandRunner(options.CommandTimeout, environment);
+        var runner = new CommandRunner(options.CommandTimeout);
         var errors = new List<string>();
         var warnings = new List<string>();
         var notes = new List<string>();
@@ -114,8 +107,7 @@ public static class Applier
                 return Report(ApplyOutcome.Refused, null, recovered);
             }
 
-            var model = RenderModelDeriver.Derive(policy, keys.Keys);
-            var tree = TreeRenderer.Render(model);
+            var (model, tree) = RenderedPolicy.Of(policy, keys.Keys);
             if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, warnings, notes))
             {
                 return Report(ApplyOutcome.Refused, null, recovered);

@@ -9,7 +9,7 @@ namespace UcsMailConfig.Ucs;
 /// timeout, captured output, and our own exit-code handling. Keeps a record of every run so
 /// that a report can list each command with its exit code and duration.
 /// </summary>
-internal sealed class CommandRunner(TimeSpan timeout, IReadOnlyDictionary<string, string?> environment)
+internal sealed class CommandRunner(TimeSpan timeout)
 {
     private readonly List<CommandRecord> _records = [];
 
@@ -25,7 +25,6 @@ internal sealed class CommandRunner(TimeSpan timeout, IReadOnlyDictionary<string
         {
             var result = Cli.Wrap(program)
                 .WithArguments(arguments)
-                .WithEnvironmentVariables(environment)
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(cancel.Token)
                 .GetAwaiter().GetResult();

@@ -21,8 +21,7 @@ public sealed record StatusOptions(string Root, ToolPaths Tools, IPEndPoint? Dns
 /// Reads a host's state against the policy its last successful apply installed (found in the
 /// audit log): the selectors with their keys and DNS records, the policy's Postfix parameters
 /// with their effective values, drift, pending changes, an interrupted apply's journal, and
-/// whether OpenDKIM answers. Changes nothing and takes no lock; runs postconf (and
-/// <c>ucr get</c> for drift), asks DNS within its time bounds and connects to OpenDKIM once.
+/// whether OpenDKIM answers. Changes nothing and takes no lock; runs postconf, asks DNS within its time bounds and connects to OpenDKIM once.
 /// </summary>
 public static class StatusReader
 {
@@ -65,24 +64,16 @@ public static class StatusReader
         }
 
         installed = installed with { ChangedSince = Convert.ToHexStringLower(SHA256.HashData(content)) != applied.PolicySha256 };
-        var loaded = PolicyLoader.Load(content);
+        var loaded = content.Length > PolicyLoader.MaxBytes ? PolicyLoader.TooLarge() : PolicyLoader.Load(content);
         if (loaded.Policy is not { } policy)
         {
             unreadable.Add($"the installed policy {applied.PolicyPath} is no longer valid: {loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.FormatWithoutSeverity(applied.PolicyPath)}");
             return Partial(installed, journalLocation);
         }
 
-        var environment = new Dictionary<string, string?>();
-        if (root != "/")
-        {
-            // Lets a test stand-in for ucr know its root; real ucr ignores the variable.
-            environment["UCR_ROOT"] = root;
-        }
-
-        var runner = new CommandRunner(options.CommandTimeout, environment);
+        var runner = new CommandRunner(options.CommandTimeout);
         var keys = DkimKeyStore.ReadPublicKeys(policy, root);
-        var model = RenderModelDeriver.Derive(policy, keys.Keys);
-        var tree = TreeRenderer.Render(model);
+        var (model, tree) = RenderedPolicy.Of(policy, keys.Keys);
         ApplyPlan plan;
         ImmutableArray<Drift> drift = [];
         ImmutableArray<ParameterStatus> parameters = [];

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using UcsMailConfig.Tests.UcrFixture;
 
 namespace UcsMailConfig.Tests.Apply;
 
@@ -23,7 +22,7 @@ public sealed class ApplyFailureTests
         using var host = new ApplySandbox();
         host.CreateKeys(ApplySandbox.Example("single-domain"));
         var before = host.Snapshot();
-        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {UcrFixtureRunner.ScriptPath} \"$@\"");
+        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {host.UcrProgram} \"$@\"");
 
         var result = host.Apply(ApplySandbox.Example("single-domain"), "--ucr", ucr);
 
@@ -83,7 +82,7 @@ public sealed class ApplyFailureTests
         Assert.Equal(0, host.Apply(ApplySandbox.Example("single-domain")).Exit);
         host.CreateKeys(ApplySandbox.Example("multi-domain"));
         var before = host.Snapshot();
-        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {UcrFixtureRunner.ScriptPath} \"$@\"");
+        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {host.UcrProgram} \"$@\"");
 
         var result = host.Apply(ApplySandbox.Example("multi-domain"), "--ucr", ucr);
 
@@ -129,7 +128,7 @@ public sealed class ApplyFailureTests
         File.SetUnixFileMode(state, (UnixFileMode)0b110_100_000);
         var content = File.ReadAllText(state);
         host.CreateKeys(ApplySandbox.Example("multi-domain"));
-        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {UcrFixtureRunner.ScriptPath} \"$@\"");
+        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit exec {host.UcrProgram} \"$@\"");
 
         var result = host.Apply(ApplySandbox.Example("multi-domain"), "--ucr", ucr);
 
@@ -161,7 +160,7 @@ public sealed class ApplyFailureTests
         using var host = new ApplySandbox();
         host.CreateKeys(ApplySandbox.Example("queue-only"));
         var before = host.Snapshot();
-        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit,set exec {UcrFixtureRunner.ScriptPath} \"$@\"");
+        var ucr = host.WriteStub("ucr", $"UCR_FIXTURE_FAIL=commit,set exec {host.UcrProgram} \"$@\"");
 
         // queue-only: the apply's own 'set' fails before it changes anything, and so does the
         // rollback's; the variables are checked afterwards and are as they were.

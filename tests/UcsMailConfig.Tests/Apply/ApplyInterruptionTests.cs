@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using UcsMailConfig.Tests.Support;
-using UcsMailConfig.Tests.UcrFixture;
 
 namespace UcsMailConfig.Tests.Apply;
 
@@ -21,7 +20,7 @@ public sealed class ApplyInterruptionTests
         using var host = new ApplySandbox();
         using var reference = new ApplySandbox();
         Assert.Equal(0, reference.Apply(ApplySandbox.Example("single-domain")).Exit);
-        using var gate = new Gate("ucr", UcrFixtureRunner.ScriptPath, "$1", "register");
+        using var gate = new Gate("ucr", host.UcrProgram, "$1", "register");
 
         using (var cli = new RunningCli(host, ApplySandbox.Example("single-domain"), "--ucr", gate.Program))
         {
@@ -54,7 +53,7 @@ public sealed class ApplyInterruptionTests
         host.CreateKeys(ApplySandbox.Example("single-domain"));
         var before = host.Snapshot();
         // The rollback of a first apply runs 'ucr update' (the registration is undone): the second signal comes there.
-        using var gate = new Gate("ucr", UcrFixtureRunner.ScriptPath, "$1", "commit", "update");
+        using var gate = new Gate("ucr", host.UcrProgram, "$1", "commit", "update");
         using var cli = new RunningCli(host, ApplySandbox.Example("single-domain"), "--ucr", gate.Program);
 
         Assert.Equal("commit", gate.WaitUntilReached(cli.Process));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using UcsMailConfig.Tests.UcrFixture;
 
 namespace UcsMailConfig.Tests.Apply;
 

@@ -1,5 +1,4 @@
 using UcsMailConfig.Tests.Support;
-using UcsMailConfig.Tests.UcrFixture;
 
 namespace UcsMailConfig.Tests.Apply;
 
@@ -27,7 +26,7 @@ public sealed class ApplyRollbackFaultTests
             // After its commit, the stand-in fills the disk but for two pages: room to put main.cf
             // back, none for postmap's three-page table.
             var ucr = host.WriteStub("ucr", $"""
-                {UcrFixtureRunner.ScriptPath} "$@" || exit
+                {host.UcrProgram} "$@" || exit
                 if [ "$1" = commit ]; then
                   cat /dev/zero > "{postfix}/filler" 2>/dev/null
                   truncate -s -8192 "{postfix}/filler"
@@ -105,12 +104,12 @@ public sealed class ApplyRollbackFaultTests
     {
         var ucr = host.WriteStub("ucr", $"""
             if [ "$1" = commit ]; then
-              {UcrFixtureRunner.ScriptPath} "$@" || exit
+              {host.UcrProgram} "$@" || exit
               {mount}
               echo 'injected failure after the commit' >&2
               exit 1
             fi
-            exec {UcrFixtureRunner.ScriptPath} "$@"
+            exec {host.UcrProgram} "$@"
             """);
         try
         {

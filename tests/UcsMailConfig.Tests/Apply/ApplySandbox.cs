@@ -22,6 +22,9 @@ public sealed class ApplySandbox : IDisposable
 
     public StockUcsRoot Host => _root;
 
+    /// <summary>The ucr fixture confined to this sandbox's root, for stand-ins to exec.</summary>
+    public string UcrProgram => _root.UcrProgram;
+
     public static string Example(string name) => Path.Combine(RepoPaths.Examples, name, "mail-policy.yaml");
 
     public string WritePolicy(string yaml)
@@ -44,7 +47,7 @@ public sealed class ApplySandbox : IDisposable
     {
         // Keys are created as needed; no DNS server here can show their records.
         var arguments = new List<string> { "--root", Root, "--generate-keys", "--activate-without-dns" };
-        foreach (var (option, program) in new[] { ("--ucr", UcrFixtureRunner.ScriptPath), ("--systemctl", "/bin/false") })
+        foreach (var (option, program) in new[] { ("--ucr", UcrProgram), ("--systemctl", "/bin/false") })
         {
             if (!overrides.Contains(option))
             {

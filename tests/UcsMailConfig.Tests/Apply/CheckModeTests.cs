@@ -1,6 +1,5 @@
 using System.Text.Json;
 using UcsMailConfig.Tests.Support;
-using UcsMailConfig.Tests.UcrFixture;
 
 namespace UcsMailConfig.Tests.Apply;
 
@@ -32,7 +31,7 @@ public sealed class CheckModeTests
         var diffBefore = host.Diff(policy);
 
         // A real interruption: ucr kills the apply (its parent) at the commit, after our files and ucr set.
-        var killer = host.WriteStub("ucr", $"case \"$1\" in commit) kill -KILL $PPID; exit 137;; esac\nexec {UcrFixtureRunner.ScriptPath} \"$@\"");
+        var killer = host.WriteStub("ucr", $"case \"$1\" in commit) kill -KILL $PPID; exit 137;; esac\nexec {host.UcrProgram} \"$@\"");
         using (var killed = ApplySandbox.StartCliProcess(["apply", policy, .. host.HostArguments("--ucr", killer)]))
         {
             Assert.True(killed.WaitForExit(120_000));

@@ -7,9 +7,9 @@ using UcsMailConfig.Tests.Support;
 namespace UcsMailConfig.Tests.Golden;
 
 /// <summary>
-/// Every examples/NAME/mail-policy.yaml renders to exactly examples/NAME/expected/. On a
-/// mismatch the failure shows a unified diff per changed file and names missing and extra
-/// files. Set UCSMAIL_ACCEPT=1 to rewrite the goldens, then review them like any other change
+/// Every examples/NAME/mail-policy.yaml renders to exactly examples/NAME/expected/, bytes and
+/// modes (expected/.modes). On a mismatch the failure shows a unified diff per changed file and
+/// names missing and extra files. Set UCSMAIL_ACCEPT=1 to rewrite the goldens, then review them like any other change
 /// (under CI the variable fails the test instead).
 /// </summary>
 public sealed class GoldenExamplesTests
@@ -37,7 +37,7 @@ public sealed class GoldenExamplesTests
                 Directory.Delete(expectedDir, recursive: true);
             }
 
-            tree.WriteTo(expectedDir);
+            GoldenTree.Write(expectedDir, tree);
         }
 
         var problems = GoldenTree.Compare(expectedDir, tree);
@@ -89,12 +89,30 @@ public sealed class GoldenExamplesTests
         Assert.Contains("-milter_protocol = 2\n+milter_protocol = 6\n", problems, StringComparison.Ordinal);
         Assert.Contains("missing from golden: etc/univention/templates/files/etc/opendkim/KeyTable", problems, StringComparison.Ordinal);
         Assert.Contains("extra in golden: stray", problems, StringComparison.Ordinal);
+        Assert.Contains("missing from golden: .modes", problems, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_mode_that_differs_from_the_golden_is_reported()
+    {
+        using var temp = new TempDirectory();
+        var tree = Render(Path.Combine(RepoPaths.Examples, "single-domain", "mail-policy.yaml"));
+        GoldenTree.Write(temp.Path, tree);
+        Assert.Equal("", GoldenTree.Compare(temp.Path, tree));
+        var (path, file) = tree.Files.First();
+        var changed = tree with { Files = tree.Files.SetItem(path, file with { Mode = file.Mode ^ UnixFileMode.OtherRead }) };
+
+        var problems = GoldenTree.Compare(temp.Path, changed);
+
+        var expected = Convert.ToString((int)file.Mode, 8).PadLeft(4, '0');
+        var rendered = Convert.ToString((int)(file.Mode ^ UnixFileMode.OtherRead), 8).PadLeft(4, '0');
+        Assert.Contains($"-{expected} {path}\n+{rendered} {path}\n", problems, StringComparison.Ordinal);
     }
 
     internal static RenderedTree Render(string policyPath)
     {
         var result = PolicyLoader.LoadFile(policyPath);
         Assert.True(result.IsValid, string.Join("\n", result.Diagnostics.Select(d => d.Format(policyPath))));
-        return TreeRenderer.Render(RenderModelDeriver.Derive(result.Policy!));
+        return MailPolicyPipeline.Render(result.Policy!).Tree;
     }
 }

@@ -3,7 +3,6 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 using UcsMailConfig.Tests.Support;
-using UcsMailConfig.Tests.UcrFixture;
 
 namespace UcsMailConfig.Tests.MailFlow;
 
@@ -87,7 +86,7 @@ public sealed class MailFlowHarness : IDisposable
     {
         var tools = new Dictionary<string, string>
         {
-            ["--ucr"] = UcrFixtureRunner.ScriptPath,
+            ["--ucr"] = Root.UcrProgram,
             ["--systemctl"] = "/bin/false",
             ["--postconf"] = ExternalProgram.Find("postconf"),
             ["--postfix"] = ExternalProgram.Find("postfix"),

@@ -7,15 +7,24 @@ namespace UcsMailConfig.Tests.Support;
 /// <summary>
 /// A fresh root directory that looks like a UCS mail server to the ucr fixture: the stand-in
 /// stock Postfix templates from tests/fixtures/stock-ucs and UCS's default variables; under
-/// the system temp folder, or under <c>parent</c> (see <see cref="TempDirectory"/>).
+/// the system temp folder, or under <c>parent</c> (see <see cref="TempDirectory"/>). The tool
+/// sets no variable for the fixture, so <see cref="UcrProgram"/> gives it this root itself.
 /// </summary>
 public sealed class StockUcsRoot : IDisposable
 {
     private readonly TempDirectory _directory;
+    private readonly TempDirectory _programs;
 
     public StockUcsRoot(string? parent = null)
     {
         _directory = new TempDirectory("ucsmail-root", parent);
+        // Outside the root, so that snapshots of the root do not see it.
+        _programs = new TempDirectory("ucsmail-ucr", parent);
+        // 0755: the tests that run the tool as another user than root run this program too.
+        File.SetUnixFileMode(_programs.Path, (UnixFileMode)0b111_101_101);
+        UcrProgram = _programs.Combine("ucr");
+        File.WriteAllText(UcrProgram, $"#!/bin/sh\nUCR_ROOT='{Path}'\nexport UCR_ROOT\nexec '{UcrFixtureRunner.ScriptPath}' \"$@\"\n");
+        File.SetUnixFileMode(UcrProgram, (UnixFileMode)0b111_101_101);
         CopyTree(System.IO.Path.Combine(RepoPaths.Root, "tests", "fixtures", "stock-ucs"), Path);
         File.Delete(System.IO.Path.Combine(Path, "README.md"));
 
@@ -34,6 +43,9 @@ public sealed class StockUcsRoot : IDisposable
     }
 
     public string Path => _directory.Path;
+
+    /// <summary>The ucr program for this root: the fixture with UCR_ROOT set to <see cref="Path"/>.</summary>
+    public string UcrProgram { get; }
 
     public string this[string relative] => System.IO.Path.Combine(Path, relative.TrimStart('/'));
 
@@ -64,7 +76,11 @@ public sealed class StockUcsRoot : IDisposable
         return result;
     }
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        _directory.Dispose();
+        _programs.Dispose();
+    }
 
     private static void CopyTree(string from, string to)
     {

@@ -171,7 +171,7 @@ public sealed class StateTrustTests
         var holder = host[Lock + ".holder"];
         // After its commit the stand-in makes lock.holder immutable: even root cannot remove it.
         var ucr = host.WriteStub("ucr", $"""
-            {UcsMailConfig.Tests.UcrFixture.UcrFixtureRunner.ScriptPath} "$@" || exit
+            {host.UcrProgram} "$@" || exit
             [ "$1" = commit ] && chattr +i "{holder}"
             exit 0
             """);
