@@ -42,7 +42,8 @@ public enum RegistrationChange
 
 /// <summary>
 /// The difference between a render and a host, and the commands that close it. Computed
-/// without running any program, so that an unchanged host costs nothing to check.
+/// without running any program; the apply then adds the drift that a read-only
+/// <c>postconf</c> shows (<see cref="WithDrift"/>), so an unchanged host costs one read.
 /// <see cref="PostmapTargets"/> are the committed targets that Postfix reads as hash tables.
 /// </summary>
 public sealed record ApplyPlan(

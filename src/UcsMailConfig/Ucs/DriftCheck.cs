@@ -137,7 +137,8 @@ internal static class DriftCheck
 
     /// <summary>
     /// How a file UCR generated from <paramref name="template"/> differs from it, or null when it
-    /// does not. Only lines that are neither blank nor comments count: UCR's header is comments.
+    /// does not. Only lines that are neither blank nor comments count: UCR's header is comments
+    /// in the template's own comment syntax.
     /// </summary>
     internal static string? GeneratedDifference(string template, string generatedPath)
     {
@@ -146,8 +147,10 @@ internal static class DriftCheck
             return "missing; ucr commit writes it";
         }
 
-        var want = Meaningful(template);
-        var have = Meaningful(File.ReadAllText(generatedPath));
+        // UCR's header comments every line with the prefix the template names (# or //).
+        var mark = System.Text.RegularExpressions.Regex.Match(template, "@%@UCRWARNING=(.*?)@%@") is { Success: true } warning && warning.Groups[1].Value.Trim() is { Length: > 0 } prefix ? prefix : "#";
+        var want = Meaningful(template, mark);
+        var have = Meaningful(File.ReadAllText(generatedPath), mark);
         for (var i = 0; i < Math.Max(want.Count, have.Count); i++)
         {
             if (i >= have.Count)
@@ -164,6 +167,7 @@ internal static class DriftCheck
         return null;
     }
 
-    private static List<(int Number, string Text)> Meaningful(string text) =>
-        [.. text.Split('\n').Select((line, index) => (index + 1, line.TrimEnd('\r'))).Where(l => l.Item2.Trim().Length > 0 && !l.Item2.TrimStart().StartsWith('#') && !l.Item2.Contains("@%@UCRWARNING=", StringComparison.Ordinal))];
+    private static List<(int Number, string Text)> Meaningful(string text, string commentMark) =>
+        [.. text.Split('\n').Select((line, index) => (index + 1, line.TrimEnd('\r')))
+            .Where(l => l.Item2.Trim().Length > 0 && !l.Item2.TrimStart().StartsWith(commentMark, StringComparison.Ordinal) && !l.Item2.Contains("@%@UCRWARNING=", StringComparison.Ordinal))];
 }
