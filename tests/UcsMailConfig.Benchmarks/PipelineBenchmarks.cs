@@ -32,7 +32,7 @@ public class PipelineBenchmarks
     }
 
     [Benchmark]
-    public object? ParseYaml() => YamlTreeReader.Read(_text, new DiagnosticBag());
+    public object? ParseYaml() => YamlTreeBuilder.Read(_text, new DiagnosticBag());
 
     [Benchmark]
     public PolicyLoadResult LoadAndValidate() => PolicyLoader.Load(_text);

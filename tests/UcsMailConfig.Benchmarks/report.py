@@ -211,7 +211,7 @@ def main():
 
     print("## In-process stages (BenchmarkDotNet)\n")
     if args.bdn:
-        print("`ParseYaml` is the policy reader (our YAML subset reader) building the YAML tree; `LoadAndValidate` is "
+        print("`ParseYaml` is the policy reader (YamlDotNet's event parser and our subset rules) building the YAML tree; `LoadAndValidate` is "
               "the whole load (parse, shape check, bind, rules); `Derive` and `Render` as in "
               "DESIGN.md. `--job short` (3 warm-ups, 3 iterations): indicative, not precise.\n")
         with open(args.bdn, encoding="utf-8") as stream:

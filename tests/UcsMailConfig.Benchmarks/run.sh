@@ -185,6 +185,11 @@ fi
 cat /proc/loadavg > "$work/load-end"
 
 mkdir -p "$(dirname "$out")"
+# Hand-written sections after the marker line survive the rewrite.
+marker='<!-- kept by run.sh -->'
+kept=""
+[ -f "$out" ] && kept="$(sed -n "/^$marker\$/,\$p" "$out")"
 /usr/bin/python3 "$bench/report.py" --results "$results" --work "$work" --aot "$aot" \
   --quick "$quick" --bdn "$bdn" > "$out"
+[ -z "$kept" ] || printf '\n%s\n' "$kept" >> "$out"
 echo "run.sh: wrote $out" >&2

@@ -69,9 +69,9 @@ public static class DnsRecordDeriver
 
         terms[^1] = spf.All switch
         {
-            "softfail" => "~all",
-            "neutral" => "?all",
-            "pass" => "+all",
+            SpfAllResult.Softfail => "~all",
+            SpfAllResult.Neutral => "?all",
+            SpfAllResult.Pass => "+all",
             _ => "-all",
         };
         return string.Join(' ', terms);
@@ -83,10 +83,10 @@ public static class DnsRecordDeriver
     /// </summary>
     public static string DmarcValue(DmarcPolicy dmarc)
     {
-        var tags = new List<string> { "v=DMARC1", $"p={dmarc.Policy}" };
+        var tags = new List<string> { "v=DMARC1", $"p={Disposition(dmarc.Policy)}" };
         if (dmarc.SubdomainPolicy is { } sp && sp != dmarc.Policy)
         {
-            tags.Add($"sp={sp}");
+            tags.Add($"sp={Disposition(sp)}");
         }
 
         if (dmarc.Percent != 100)
@@ -104,16 +104,25 @@ public static class DnsRecordDeriver
             tags.Add($"ruf={string.Join(',', dmarc.FailureReports)}");
         }
 
-        if (dmarc.DkimAlignment == "strict")
+        if (dmarc.DkimAlignment == DmarcAlignment.Strict)
         {
             tags.Add("adkim=s");
         }
 
-        if (dmarc.SpfAlignment == "strict")
+        if (dmarc.SpfAlignment == DmarcAlignment.Strict)
         {
             tags.Add("aspf=s");
         }
 
         return string.Join("; ", tags);
     }
+
+    // RFC 7489's p= and sp= values.
+    private static string Disposition(DmarcDisposition disposition) => disposition switch
+    {
+        DmarcDisposition.None => "none",
+        DmarcDisposition.Quarantine => "quarantine",
+        DmarcDisposition.Reject => "reject",
+        _ => throw new ArgumentOutOfRangeException(nameof(disposition), disposition, "no such DMARC policy"),
+    };
 }

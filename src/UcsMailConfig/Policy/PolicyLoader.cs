@@ -68,7 +68,7 @@ public static class PolicyLoader
     public static PolicyLoadResult Load(string text)
     {
         var diagnostics = new DiagnosticBag();
-        var tree = YamlTreeReader.Read(text, diagnostics);
+        var tree = YamlTreeBuilder.Read(text, diagnostics);
         MailPolicy? policy = null;
         if (tree is not null)
         {

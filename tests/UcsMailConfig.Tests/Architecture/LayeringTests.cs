@@ -45,8 +45,8 @@ public sealed partial class LayeringTests
     public void The_rule_sees_a_reference_upwards()
     {
         // The check above passes on an empty list too; this proves it reads usings and qualified names.
-        const string text = "using UcsMailConfig.Ucs;\nnamespace UcsMailConfig.Dkim;\nclass C { UcsMailConfig.Rendering.RenderedTree? t; }";
-        Assert.Equal(["UcsMailConfig.Ucs", "UcsMailConfig.Rendering"], UsedNamespaces(text));
+        const string text = "using UcsMailConfig.Ucs;\nusing static UcsMailConfig.Dns.DnsText;\nnamespace UcsMailConfig.Dkim;\nclass C { UcsMailConfig.Rendering.RenderedTree? t; }";
+        Assert.Equal(["UcsMailConfig.Ucs", "UcsMailConfig.Dns", "UcsMailConfig.Rendering"], UsedNamespaces(text));
         var ranks = Ranks();
         Assert.True(ranks["UcsMailConfig.Ucs"] > ranks["UcsMailConfig.Dkim"]);
         Assert.True(ranks["UcsMailConfig.Policy.Values"] < ranks["UcsMailConfig.Policy.Model"]);
@@ -98,6 +98,12 @@ public sealed partial class LayeringTests
             used.Add(match.Groups[1].Value);
         }
 
+        foreach (Match match in UsingStaticLine().Matches(text))
+        {
+            // using static A.B.Type: the namespace is A.B.
+            used.Add(match.Groups[1].Value[..match.Groups[1].Value.LastIndexOf('.')]);
+        }
+
         foreach (Match match in QualifiedName().Matches(text))
         {
             // UcsMailConfig.A.B.Type: the namespace is every segment that starts a known folder; the type is the last.
@@ -117,8 +123,11 @@ public sealed partial class LayeringTests
     [GeneratedRegex(@"^namespace (UcsMailConfig[\w.]*);", RegexOptions.Multiline)]
     private static partial Regex NamespaceLine();
 
-    [GeneratedRegex(@"^using (?:static )?(UcsMailConfig[\w.]*);", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^using (UcsMailConfig[\w.]*);", RegexOptions.Multiline)]
     private static partial Regex UsingLine();
+
+    [GeneratedRegex(@"^using static (UcsMailConfig[\w.]*);", RegexOptions.Multiline)]
+    private static partial Regex UsingStaticLine();
 
     [GeneratedRegex(@"(?<![\w.])(?<!namespace )(?<!using )(?<!using static )UcsMailConfig(?:\.[A-Z]\w*)+\.[A-Z]\w*(?=[^\w.]|$)")]
     private static partial Regex QualifiedName();

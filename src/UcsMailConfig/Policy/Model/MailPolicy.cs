@@ -12,7 +12,7 @@ public sealed record PostfixPolicy(QueuePolicy Queue, MilterPolicy Milters, Immu
 /// <summary>Queue lifetimes; null leaves UCS's own default in force.</summary>
 public sealed record QueuePolicy(PostfixDuration? MaximalLifetime, PostfixDuration? BounceLifetime, PostfixDuration? DelayWarning);
 
-public sealed record MilterPolicy(string DefaultAction, int Protocol, ImmutableArray<MilterEntry> Chain);
+public sealed record MilterPolicy(MilterAction DefaultAction, int Protocol, ImmutableArray<MilterEntry> Chain);
 
 /// <summary>
 /// One milter in chain order. <see cref="Socket"/> is null only for the entry that marks
@@ -31,8 +31,8 @@ public sealed record PostfixParameter(string Name, string Value);
 public sealed record DkimPolicy(
     bool Enabled,
     MilterSocket Socket,
-    string Canonicalization,
-    string Mode,
+    DkimCanonicalization Canonicalization,
+    DkimMode Mode,
     ImmutableArray<HostPattern> TrustedHosts,
     ImmutableArray<HostPattern>? InternalHosts,
     ImmutableArray<string> OversignHeaders,
@@ -54,57 +54,36 @@ public sealed record DkimSelector(string Name, string KeyPath, SelectorState Sta
     public SourcePosition Position { get; init; }
 }
 
-public enum SelectorState
-{
-    Pending,
-    Active,
-    Retired,
-}
-
-public sealed record SpfPolicy(ImmutableArray<SpfMechanism> Mechanisms, string All);
+public sealed record SpfPolicy(ImmutableArray<SpfMechanism> Mechanisms, SpfAllResult All);
 
 public sealed record DmarcPolicy(
-    string Policy,
-    string? SubdomainPolicy,
+    DmarcDisposition Policy,
+    DmarcDisposition? SubdomainPolicy,
     int Percent,
     ImmutableArray<string> AggregateReports,
     ImmutableArray<string> FailureReports,
-    string DkimAlignment,
-    string SpfAlignment);
+    DmarcAlignment DkimAlignment,
+    DmarcAlignment SpfAlignment);
 
 /// <summary>
 /// Transport encryption. A null level or protocol leaves UCS's own setting in force;
 /// <see cref="Destinations"/> are per-destination overrides, in ordinal order of destination.
 /// </summary>
 public sealed record TlsPolicy(
-    string? OutboundLevel,
-    string? OutboundMinProtocol,
-    string? InboundLevel,
-    string? InboundMinProtocol,
+    OutboundTlsLevel? OutboundLevel,
+    TlsProtocol? OutboundMinProtocol,
+    InboundTlsLevel? InboundLevel,
+    TlsProtocol? InboundMinProtocol,
     ImmutableArray<TlsDestinationRule> Destinations)
 {
-    public const string Dane = "dane";
-
     public static readonly TlsPolicy None = new(null, null, null, null, []);
 
     /// <summary>DANE anywhere needs DNSSEC answers from the resolver (smtp_dns_support_level = dnssec).</summary>
-    public bool UsesDane => OutboundLevel == Dane || Destinations.Any(d => d.Level == Dane);
+    public bool UsesDane => OutboundLevel == OutboundTlsLevel.Dane || Destinations.Any(d => d.Level == OutboundTlsLevel.Dane);
 }
 
 /// <summary>One line of the TLS policy table: this destination gets this level.</summary>
-public sealed record TlsDestinationRule(TlsDestination Destination, string Level);
+public sealed record TlsDestinationRule(TlsDestination Destination, OutboundTlsLevel Level);
 
 /// <summary>Kopano WebApp's S/MIME plugin (config-smime.php).</summary>
 public sealed record SmimePolicy(SmimeCipher Cipher, ImmutableArray<string> CaCertificates, bool Ocsp, bool RememberPassphrase);
-
-/// <summary>
-/// The ciphers the plugin may encrypt with. The plugin passes PLUGIN_SMIME_CIPHER to PHP's
-/// openssl_pkcs7_encrypt, which knows only OPENSSL_CIPHER_* constants: AES-CBC is the strongest
-/// there is (no GCM), and 3DES, DES and RC2 have no member here on purpose.
-/// </summary>
-public enum SmimeCipher
-{
-    Aes128Cbc,
-    Aes192Cbc,
-    Aes256Cbc,
-}

@@ -28,16 +28,21 @@ public static class JsonSchemaWriter
         return Encoding.UTF8.GetString(stream.ToArray()).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
     }
 
-    private static void WriteShape(Utf8JsonWriter json, Shape shape, string? defaultValue)
+    private static void WriteShape(Utf8JsonWriter json, Shape shape, PropertyDefault? defaultValue)
     {
         json.WriteStartObject();
         WriteBody(json, shape, defaultValue);
         json.WriteEndObject();
     }
 
-    private static void WriteBody(Utf8JsonWriter json, Shape shape, string? defaultValue)
+    private static void WriteBody(Utf8JsonWriter json, Shape shape, PropertyDefault? defaultValue)
     {
-        json.WriteString("description", defaultValue is null ? shape.Description : $"{shape.Description} Default: {defaultValue}.");
+        json.WriteString("description", defaultValue is null ? shape.Description : $"{shape.Description} Default: {defaultValue.Text}.");
+        if (defaultValue?.Json is { } value)
+        {
+            WriteDefault(json, value);
+        }
+
         switch (shape)
         {
             case ObjectShape obj:
@@ -78,6 +83,31 @@ public static class JsonSchemaWriter
                 break;
             case ScalarShape { Kind: var kind }:
                 WriteScalar(json, kind);
+                break;
+        }
+    }
+
+    private static void WriteDefault(Utf8JsonWriter json, object value)
+    {
+        switch (value)
+        {
+            case bool flag:
+                json.WriteBoolean("default", flag);
+                break;
+            case int number:
+                json.WriteNumber("default", number);
+                break;
+            case string text:
+                json.WriteString("default", text);
+                break;
+            case IEnumerable<string> items:
+                json.WriteStartArray("default");
+                foreach (var item in items)
+                {
+                    json.WriteStringValue(item);
+                }
+
+                json.WriteEndArray();
                 break;
         }
     }

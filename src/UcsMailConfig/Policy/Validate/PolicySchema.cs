@@ -6,7 +6,8 @@ namespace UcsMailConfig.Policy.Validate;
 /// <summary>
 /// The shape of <c>mail-policy.yaml</c>, version 1, with the description and default of every
 /// key. Descriptions are written for the admin who reads them in an editor's tooltip.
-/// Defaults named here are applied by <see cref="PolicyBinder"/>; keep the two in step.
+/// Choices are spelled by <see cref="PolicySpelling"/> and defaults come from
+/// <see cref="PolicyDefaults"/>, the table the binder applies.
 /// </summary>
 internal static class PolicySchema
 {
@@ -20,18 +21,18 @@ internal static class PolicySchema
 
     private static ScalarShape Formatted(string description, ValueFormat format) => new(description, new FormattedKind(format));
 
-    public static readonly IReadOnlyList<string> MilterActions = ["accept", "reject", "tempfail", "quarantine"];
-    public static readonly IReadOnlyList<string> MilterStages = ["smtpd", "non_smtpd"];
-    public static readonly IReadOnlyList<string> Canonicalizations = ["relaxed/relaxed", "relaxed/simple", "simple/relaxed", "simple/simple"];
-    public static readonly IReadOnlyList<string> DkimModes = ["sign", "verify", "sign-and-verify"];
-    public static readonly IReadOnlyList<string> SelectorStates = ["pending", "active", "retired"];
-    public static readonly IReadOnlyList<string> SpfAllResults = ["fail", "softfail", "neutral", "pass"];
-    public static readonly IReadOnlyList<string> DmarcPolicies = ["none", "quarantine", "reject"];
-    public static readonly IReadOnlyList<string> DmarcAlignments = ["relaxed", "strict"];
-    public static readonly IReadOnlyList<string> OutboundTlsLevels = ["none", "may", "encrypt", "dane", "verify", "secure"];
-    public static readonly IReadOnlyList<string> InboundTlsLevels = ["none", "may", "encrypt"];
-    public static readonly IReadOnlyList<string> TlsProtocols = ["TLSv1.2", "TLSv1.3"];
-    public static readonly IReadOnlyList<string> SmimeCiphers = ["aes-256-cbc", "aes-192-cbc", "aes-128-cbc"];
+    public static readonly IReadOnlyList<string> MilterActions = PolicySpelling.MilterActions.Texts;
+    public static readonly IReadOnlyList<string> MilterStages = PolicySpelling.MilterStages.Texts;
+    public static readonly IReadOnlyList<string> Canonicalizations = PolicySpelling.Canonicalizations.Texts;
+    public static readonly IReadOnlyList<string> DkimModes = PolicySpelling.DkimModes.Texts;
+    public static readonly IReadOnlyList<string> SelectorStates = PolicySpelling.SelectorStates.Texts;
+    public static readonly IReadOnlyList<string> SpfAllResults = PolicySpelling.SpfAllResults.Texts;
+    public static readonly IReadOnlyList<string> DmarcPolicies = PolicySpelling.DmarcDispositions.Texts;
+    public static readonly IReadOnlyList<string> DmarcAlignments = PolicySpelling.DmarcAlignments.Texts;
+    public static readonly IReadOnlyList<string> OutboundTlsLevels = PolicySpelling.OutboundTlsLevels.Texts;
+    public static readonly IReadOnlyList<string> InboundTlsLevels = PolicySpelling.InboundTlsLevels.Texts;
+    public static readonly IReadOnlyList<string> TlsProtocols = PolicySpelling.TlsProtocols.Texts;
+    public static readonly IReadOnlyList<string> SmimeCiphers = PolicySpelling.SmimeCiphers.Texts;
 
     private static readonly ObjectShape Queue = new(
         "How long Postfix keeps undeliverable mail. Set through UCS's own UCR variables (mail/postfix/*), never as a second main.cf line.",
@@ -47,14 +48,14 @@ internal static class PolicySchema
             new("name", Formatted("A short name for this milter, used in messages and comments.", ValueFormats.MilterName), Required: true),
             new("socket", Formatted("Where the milter listens: HOST:PORT or the absolute path of a UNIX socket inside /var/spool/postfix. Leave out for 'opendkim'.", ValueFormats.Socket)),
             new("applies_to", new ListShape("Which mail the milter sees: smtpd (mail received over SMTP) and/or non_smtpd (mail submitted with sendmail on this host).",
-                Choice("smtpd or non_smtpd", [.. MilterStages])), Default: "[smtpd, non_smtpd]"),
+                Choice("smtpd or non_smtpd", [.. MilterStages])), Default: PropertyDefault.Of(PolicySpelling.MilterStages, PolicyDefaults.MilterStages)),
         ]);
 
     private static readonly ObjectShape Milters = new(
         "Postfix's mail filters (milters), in the order mail passes through them.",
         [
-            new("default_action", Choice("What Postfix does with mail when a milter is unreachable or fails (milter_default_action).", [.. MilterActions]), Default: "accept"),
-            new("protocol", new ScalarShape("The milter protocol version Postfix speaks (milter_protocol).", new IntegerKind(2, 6)), Default: "6"),
+            new("default_action", Choice("What Postfix does with mail when a milter is unreachable or fails (milter_default_action).", [.. MilterActions]), Default: PropertyDefault.Of(PolicySpelling.MilterActions, PolicyDefaults.MilterDefaultAction)),
+            new("protocol", new ScalarShape("The milter protocol version Postfix speaks (milter_protocol).", new IntegerKind(2, 6)), Default: PropertyDefault.Of(PolicyDefaults.MilterProtocol)),
             new("chain", new ListShape("Milters in order. OpenDKIM is added last unless an entry named 'opendkim' places it.", Milter)),
         ]);
 
@@ -80,25 +81,25 @@ internal static class PolicySchema
     private static readonly ObjectShape Dkim = new(
         "DKIM signing with OpenDKIM.",
         [
-            new("enabled", Boolean("Sign mail with OpenDKIM. Set to false to turn signing off without deleting the domains' selectors."), Default: "true"),
-            new("socket", Formatted("Where OpenDKIM listens, written once and translated for Postfix and OpenDKIM: HOST:PORT or a UNIX socket path inside /var/spool/postfix.", ValueFormats.Socket), Default: "localhost:8891"),
-            new("canonicalization", Choice("header/body canonicalization; relaxed/relaxed survives the re-folding and re-encoding that mail systems do.", [.. Canonicalizations]), Default: "relaxed/relaxed"),
-            new("mode", Choice("sign outgoing mail, verify incoming mail, or both.", [.. DkimModes]), Default: "sign"),
-            new("key_folder", Formatted("The folder every selector's private key lies below (root:opendkim 0750). Not a system folder, and not one holding files the tool renders.", ValueFormats.KeyFolderPath), Default: "/etc/opendkim/keys"),
+            new("enabled", Boolean("Sign mail with OpenDKIM. Set to false to turn signing off without deleting the domains' selectors."), Default: PropertyDefault.Of(PolicyDefaults.DkimEnabled)),
+            new("socket", Formatted("Where OpenDKIM listens, written once and translated for Postfix and OpenDKIM: HOST:PORT or a UNIX socket path inside /var/spool/postfix.", ValueFormats.Socket), Default: PropertyDefault.Of(PolicyDefaults.DkimSocket)),
+            new("canonicalization", Choice("header/body canonicalization; relaxed/relaxed survives the re-folding and re-encoding that mail systems do.", [.. Canonicalizations]), Default: PropertyDefault.Of(PolicySpelling.Canonicalizations, PolicyDefaults.Canonicalization)),
+            new("mode", Choice("sign outgoing mail, verify incoming mail, or both.", [.. DkimModes]), Default: PropertyDefault.Of(PolicySpelling.DkimModes, PolicyDefaults.DkimMode)),
+            new("key_folder", Formatted("The folder every selector's private key lies below (root:opendkim 0750). Not a system folder, and not one holding files the tool renders.", ValueFormats.KeyFolderPath), Default: PropertyDefault.Of(KeyFolder.Default)),
             new("trusted_hosts", new ListShape("Clients whose mail is signed and never verified (OpenDKIM ExternalIgnoreList and, unless internal_hosts is set, InternalHosts).",
-                Formatted("an IP address, network or host name", ValueFormats.Host)), Default: "[127.0.0.1, ::1]"),
+                Formatted("an IP address, network or host name", ValueFormats.Host)), Default: PropertyDefault.Of(PolicyDefaults.TrustedHosts.Select(h => h.Text))),
             new("internal_hosts", new ListShape("Clients whose mail is signed (OpenDKIM InternalHosts), if different from trusted_hosts.",
                 Formatted("an IP address, network or host name", ValueFormats.Host))),
             new("oversign_headers", new ListShape("Headers signed once more than they occur, so nobody can add a second one later (OpenDKIM OversignHeaders).",
-                Formatted("a header name", ValueFormats.HeaderName)), Default: "[From]"),
+                Formatted("a header name", ValueFormats.HeaderName)), Default: PropertyDefault.Of(PolicyDefaults.OversignHeaders)),
             new("signing", new ListShape("Extra signing rules. Without them every domain signs its own mail (and, with subdomains: true, its subdomains' mail) with its active selectors.", SigningRule)),
         ]);
 
     private static readonly ObjectShape Selector = new(
         "One DKIM key of a domain.",
         [
-            new("key", Formatted("The private key file (PEM), below dkim.key_folder.", ValueFormats.AbsolutePath), Default: "KEY_FOLDER/DOMAIN/SELECTOR.private"),
-            new("state", Choice("pending: published in DNS, not signing yet; active: signing; retired: still published, no longer signing.", [.. SelectorStates]), Default: "active"),
+            new("key", Formatted("The private key file (PEM), below dkim.key_folder.", ValueFormats.AbsolutePath), Default: PropertyDefault.Described("KEY_FOLDER/DOMAIN/SELECTOR.private")),
+            new("state", Choice("pending: published in DNS, not signing yet; active: signing; retired: still published, no longer signing.", [.. SelectorStates]), Default: PropertyDefault.Of(PolicySpelling.SelectorStates, PolicyDefaults.SelectorState)),
         ]);
 
     private static readonly ObjectShape DomainDkim = new(
@@ -106,7 +107,7 @@ internal static class PolicySchema
         [
             new("selectors", new MapShape("Selectors by name; date-based names (20261128) make rotation easy.",
                 Formatted("a selector name", ValueFormats.Selector), Selector), Required: true),
-            new("subdomains", Boolean("Also sign mail from every subdomain (*@*.DOMAIN) with this domain's key."), Default: "false"),
+            new("subdomains", Boolean("Also sign mail from every subdomain (*@*.DOMAIN) with this domain's key."), Default: PropertyDefault.Of(PolicyDefaults.SignSubdomains)),
         ]);
 
     private static readonly ObjectShape Spf = new(
@@ -114,7 +115,7 @@ internal static class PolicySchema
         [
             new("mechanisms", new ListShape("Who may send mail for the domain, in order: mx, a, ip4:..., ip6:..., include:...",
                 Formatted("an SPF mechanism", ValueFormats.Spf)), Required: true),
-            new("all", Choice("What receivers do with mail from anybody else: fail (-all), softfail (~all), neutral (?all); pass (+all) is refused.", [.. SpfAllResults]), Default: "fail"),
+            new("all", Choice("What receivers do with mail from anybody else: fail (-all), softfail (~all), neutral (?all); pass (+all) is refused.", [.. SpfAllResults]), Default: PropertyDefault.Of(PolicySpelling.SpfAllResults, PolicyDefaults.SpfAll)),
         ]);
 
     private static readonly ObjectShape Dmarc = new(
@@ -122,11 +123,11 @@ internal static class PolicySchema
         [
             new("policy", Choice("What receivers do with mail that fails DMARC (p=).", [.. DmarcPolicies]), Required: true),
             new("subdomain_policy", Choice("The same for subdomains (sp=); defaults to policy.", [.. DmarcPolicies])),
-            new("percent", new ScalarShape("Share of failing mail the policy applies to (pct=).", new IntegerKind(0, 100)), Default: "100"),
+            new("percent", new ScalarShape("Share of failing mail the policy applies to (pct=).", new IntegerKind(0, 100)), Default: PropertyDefault.Of(PolicyDefaults.DmarcPercent)),
             new("rua", new ListShape("Where aggregate reports go (rua=).", Formatted("a mailto: URI", ValueFormats.DmarcUri))),
             new("ruf", new ListShape("Where failure reports go (ruf=).", Formatted("a mailto: URI", ValueFormats.DmarcUri))),
-            new("adkim", Choice("DKIM alignment (adkim=).", [.. DmarcAlignments]), Default: "relaxed"),
-            new("aspf", Choice("SPF alignment (aspf=).", [.. DmarcAlignments]), Default: "relaxed"),
+            new("adkim", Choice("DKIM alignment (adkim=).", [.. DmarcAlignments]), Default: PropertyDefault.Of(PolicySpelling.DmarcAlignments, PolicyDefaults.DmarcDkimAlignment)),
+            new("aspf", Choice("SPF alignment (aspf=).", [.. DmarcAlignments]), Default: PropertyDefault.Of(PolicySpelling.DmarcAlignments, PolicyDefaults.DmarcSpfAlignment)),
         ]);
 
     private static readonly ObjectShape Domain = new(
@@ -169,11 +170,11 @@ internal static class PolicySchema
     private static readonly ObjectShape Smime = new(
         "Kopano WebApp's S/MIME plugin, written as /etc/kopano/webapp/config-smime.php (the package's original is kept as config-smime.php.debian).",
         [
-            new("cipher", Choice("The cipher for encrypted mail (PLUGIN_SMIME_CIPHER). The plugin's old default 3DES is refused, as are DES and RC2; the plugin has no GCM mode.", [.. SmimeCiphers]), Default: "aes-256-cbc"),
+            new("cipher", Choice("The cipher for encrypted mail (PLUGIN_SMIME_CIPHER). The plugin's old default 3DES is refused, as are DES and RC2; the plugin has no GCM mode.", [.. SmimeCiphers]), Default: PropertyDefault.Of(PolicySpelling.SmimeCiphers, PolicyDefaults.Cipher)),
             new("ca_certificates", new ListShape("Files or folders of CA certificates that verify signers (PLUGIN_SMIME_CACERTS).",
-                Formatted("an absolute path", ValueFormats.CaPath)), Default: "[/etc/ssl/certs]"),
-            new("ocsp", Boolean("Check signers' certificates for revocation with OCSP (PLUGIN_SMIME_ENABLE_OCSP)."), Default: "true"),
-            new("remember_passphrase", Boolean("Let the browser remember the passphrase of the user's private key (PLUGIN_SMIME_PASSPHRASE_REMEMBER_BROWSER)."), Default: "false"),
+                Formatted("an absolute path", ValueFormats.CaPath)), Default: PropertyDefault.Of(PolicyDefaults.CaCertificates)),
+            new("ocsp", Boolean("Check signers' certificates for revocation with OCSP (PLUGIN_SMIME_ENABLE_OCSP)."), Default: PropertyDefault.Of(PolicyDefaults.Ocsp)),
+            new("remember_passphrase", Boolean("Let the browser remember the passphrase of the user's private key (PLUGIN_SMIME_PASSPHRASE_REMEMBER_BROWSER)."), Default: PropertyDefault.Of(PolicyDefaults.RememberPassphrase)),
         ]);
 
     private static readonly ObjectShape WebApp = new(

@@ -11,7 +11,36 @@ internal abstract record Shape(string Description);
 /// <summary>A mapping with a fixed set of keys.</summary>
 internal sealed record ObjectShape(string Description, IReadOnlyList<Property> Properties) : Shape(Description);
 
-internal sealed record Property(string Name, Shape Shape, bool Required = false, string? Default = null);
+internal sealed record Property(string Name, Shape Shape, bool Required = false, PropertyDefault? Default = null);
+
+/// <summary>
+/// A key's default as the schema shows it: <see cref="Text"/> in the description and, when the
+/// default is one fixed value, <see cref="Json"/> (text, boolean, integer or list of text) as
+/// the JSON Schema <c>default</c> keyword. Made from <see cref="PolicyDefaults"/>, never written here.
+/// </summary>
+internal sealed record PropertyDefault(string Text, object? Json)
+{
+    internal static PropertyDefault Of(string text) => new(text, text);
+
+    internal static PropertyDefault Of(bool value) => new(value ? "true" : "false", value);
+
+    internal static PropertyDefault Of(int value) => new(value.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
+
+    internal static PropertyDefault Of(IEnumerable<string> items)
+    {
+        string[] list = [.. items];
+        return new($"[{string.Join(", ", list)}]", list);
+    }
+
+    internal static PropertyDefault Of<T>(Model.Spelling<T> spelling, T value)
+        where T : struct, Enum => Of(spelling.Of(value));
+
+    internal static PropertyDefault Of<T>(Model.Spelling<T> spelling, IEnumerable<T> values)
+        where T : struct, Enum => Of(values.Select(spelling.Of));
+
+    /// <summary>A default that depends on other values (a path built from names): shown, not a keyword.</summary>
+    internal static PropertyDefault Described(string text) => new(text, null);
+}
 
 /// <summary>A mapping whose keys are data (domain names, selectors, parameter names).</summary>
 internal sealed record MapShape(string Description, ScalarShape Key, Shape Value) : Shape(Description);

@@ -29,7 +29,7 @@ public static class RenderModelDeriver
             : Task.FromResult(DnsRecordDeriver.Derive(policy, publicKeys));
         var mainCf = MainCfSections(policy);
         var openDkim = policy.Dkim.Enabled ? OpenDkim(policy) : null;
-        var tlsPolicyMap = policy.Tls.Destinations.Select(d => new TlsPolicyRow(d.Destination.Text, d.Level)).ToImmutableArray();
+        var tlsPolicyMap = policy.Tls.Destinations.Select(d => new TlsPolicyRow(d.Destination.Text, OutputSpelling.Postfix(d.Level))).ToImmutableArray();
         var kopanoSmime = policy.Smime is { } smime ? KopanoSmime(smime) : null;
 
         var templates = new List<string>();
@@ -105,7 +105,7 @@ public static class RenderModelDeriver
         {
             var settings = new List<PostfixSetting>
             {
-                new("milter_default_action", milters.DefaultAction),
+                new("milter_default_action", OutputSpelling.Postfix(milters.DefaultAction)),
                 new("milter_protocol", milters.Protocol.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             };
             AddMilterList(settings, "smtpd_milters", milters.Chain.Where(m => m.Smtpd), policy.Dkim);
@@ -127,7 +127,7 @@ public static class RenderModelDeriver
         {
             // UCS writes smtpd_use_tls = yes; a non-empty smtpd_tls_security_level overrides it
             // (Postfix documents it so, and postconf reads both without a warning).
-            tls.Add(new(StockUcsParameters.InboundTlsLevel, inbound));
+            tls.Add(new(StockUcsParameters.InboundTlsLevel, OutputSpelling.Postfix(inbound)));
         }
 
         if (policy.Tls.UsesDane)
@@ -150,7 +150,7 @@ public static class RenderModelDeriver
     }
 
     private static bool SignsMail(MailPolicy policy) =>
-        policy.Dkim.Enabled && policy.Dkim.Mode != "verify"
+        policy.Dkim.Enabled && policy.Dkim.Mode != DkimMode.Verify
         && policy.Domains.Any(d => d.Dkim is not null && d.Dkim.Selectors.Any(s => s.State == SelectorState.Active));
 
     private static void AddMilterList(List<PostfixSetting> settings, string parameter, IEnumerable<MilterEntry> milters, DkimPolicy dkim)
@@ -204,8 +204,8 @@ public static class RenderModelDeriver
             new("UMask", "007"),
             new("PidFile", "/run/opendkim/opendkim.pid"),
             new("Socket", MilterSocketSyntax.ForOpenDkim(dkim.Socket)),
-            new("Mode", dkim.Mode switch { "verify" => "v", "sign-and-verify" => "sv", _ => "s" }),
-            new("Canonicalization", dkim.Canonicalization),
+            new("Mode", OutputSpelling.OpenDkim(dkim.Mode)),
+            new("Canonicalization", OutputSpelling.OpenDkim(dkim.Canonicalization)),
         };
         if (dkim.OversignHeaders.Length > 0)
         {
@@ -283,9 +283,9 @@ public static class RenderModelDeriver
         Add(StockUcsParameters.BounceQueueLifetime, queue.BounceLifetime is { } bounce ? StockUcsParameters.BounceQueueLifetime.Duration(bounce) : null);
         Add(StockUcsParameters.DelayWarningTime, queue.DelayWarning is { } warning ? StockUcsParameters.DelayWarningTime.Duration(warning) : null);
         var tls = policy.Tls;
-        Add(StockUcsParameters.SmtpTlsSecurityLevel, tls.OutboundLevel is { } level ? new TextValue(level) : null);
-        Add(StockUcsParameters.SmtpTlsMandatoryProtocols, tls.OutboundMinProtocol is { } client ? new ListValue(">=" + client) : null);
-        Add(StockUcsParameters.SmtpdTlsMandatoryProtocols, tls.InboundMinProtocol is { } server ? new ListValue(">=" + server) : null);
+        Add(StockUcsParameters.SmtpTlsSecurityLevel, tls.OutboundLevel is { } level ? new TextValue(OutputSpelling.Postfix(level)) : null);
+        Add(StockUcsParameters.SmtpTlsMandatoryProtocols, tls.OutboundMinProtocol is { } client ? new ListValue(OutputSpelling.PostfixAtLeast(client)) : null);
+        Add(StockUcsParameters.SmtpdTlsMandatoryProtocols, tls.InboundMinProtocol is { } server ? new ListValue(OutputSpelling.PostfixAtLeast(server)) : null);
         Add(StockUcsParameters.SmtpTlsPolicyMaps, tls.Destinations.Length > 0
             ? new ListValue($"hash:/{TemplateCatalog.UcrPath(TemplateCatalog.TlsPolicyMap)}, {StockUcsParameters.UcsTlsPolicyMaps}")
             : null);
