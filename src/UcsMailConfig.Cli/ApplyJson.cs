@@ -21,7 +21,10 @@ internal static class ApplyJson
         report.Errors,
         report.Warnings,
         report.Notes,
-        report.RecoveredInterruptedApply), ApplyJsonContext.Default.JsonReport);
+        report.RecoveredInterruptedApply)
+    {
+        Drift = [.. report.Plan?.Drift.Select(d => d.ToString()) ?? []],
+    }, ApplyJsonContext.Default.JsonReport);
 
     public static string Invalid(string diagnostics) => JsonSerializer.Serialize(new JsonReport(
         false, "invalid", ExitCodes.InvalidInput, [], [], [], [],
@@ -39,7 +42,11 @@ internal sealed record JsonReport(
     IReadOnlyList<string> Errors,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<string> Notes,
-    bool RecoveredInterruptedApply);
+    bool RecoveredInterruptedApply)
+{
+    /// <summary>Each drift found, with its source (<see cref="Ucs.Drift"/>).</summary>
+    public IReadOnlyList<string> Drift { get; init; } = [];
+}
 
 internal sealed record JsonFile(string Path, string Action);
 

@@ -20,6 +20,7 @@ public static class CliApp
             RenderCommand.Create(terminal),
             DiffCommand.Create(terminal),
             ApplyCommand.Create(terminal),
+            StatusCommand.Create(terminal),
             SchemaCommand.Create(stdout),
             new Command("dkim", "DKIM keys: create one (keygen) or start a key rotation (rotate).")
             {

@@ -62,6 +62,11 @@ internal static class DiffCommand
             text.Append(diff.Length > 0 ? diff : $"mode of {file.Path} changes to {Convert.ToString((int)file.Mode, 8)}\n");
         }
 
+        foreach (var drift in plan.Drift)
+        {
+            text.Append($"drift: {drift}\n");
+        }
+
         foreach (var variable in plan.Variables)
         {
             text.Append(variable.NewValue is null
@@ -70,7 +75,7 @@ internal static class DiffCommand
         }
 
         text.Append(plan.HasChanges
-            ? $"{plan.Files.Length} file(s) and {plan.Variables.Length} UCR variable(s) would change; ucr commit {(plan.CommitTargets.Length > 0 ? string.Join(' ', plan.CommitTargets) : "nothing")}\n"
+            ? $"{plan.Files.Length} file(s) and {plan.Variables.Length} UCR variable(s) would change{(plan.Drift.Count(d => d.Repairable) is > 0 and var repairs ? $", {repairs} drift(s) be repaired" : "")}; ucr commit {(plan.CommitTargets.Length > 0 ? string.Join(' ', plan.CommitTargets) : "nothing")}\n"
             : "nothing to change\n");
         return text.ToString();
     }

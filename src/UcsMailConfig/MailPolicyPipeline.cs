@@ -44,6 +44,12 @@ public static class MailPolicyPipeline
     public static ApplyReport Plan(MailPolicy policy, ApplyOptions options) => Apply(policy, options with { CheckOnly = true });
 
     /// <summary>
+    /// Status: the host against the policy its last apply installed, effective state included
+    /// (<see cref="StatusReader"/>); changes nothing.
+    /// </summary>
+    public static HostStatus Status(StatusOptions options) => StatusReader.Read(options);
+
+    /// <summary>
     /// Apply (only plan when <see cref="ApplyOptions.CheckOnly"/>): make the host match the
     /// policy, verified, or leave it as it was (<see cref="Applier"/>). An audit log, a lock or
     /// state that cannot be trusted is a refusal, never an exception.

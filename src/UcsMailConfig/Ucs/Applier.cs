@@ -11,7 +11,8 @@ namespace UcsMailConfig.Ucs;
 /// an interrupted apply (check mode only warns and plans against what recovery would
 /// restore); read our state; DKIM keys (created on request) and render; refuse a selector whose
 /// key or DNS record is missing; plan, and refuse a variable a UCR layer above base.conf holds
-/// with another value (nothing to do: done, no program run); ask dpkg about the
+/// with another value; compare the effective state (<see cref="DriftCheck"/>: drift in what we
+/// generate joins the commit, drift from another source is refused); nothing to do: done; ask dpkg about the
 /// S/MIME plugin the policy configures; check the change with the real tools on a staging
 /// copy; journal (backups and intent); write our files atomically; <c>ucr register</c>/<c>update</c>,
 /// <c>ucr set</c>/<c>unset</c>, <c>ucr commit</c> of exactly the changed targets; <c>postmap</c>
@@ -122,6 +123,24 @@ public static class Applier
             {
                 errors.AddRange(conflicts.Select(c => c.Refusal));
                 return Report(ApplyOutcome.Refused, plan, recovered);
+            }
+
+            // Against a journal's restored state the live files say nothing: drift is checked after recovery.
+            if (recovering is null)
+            {
+                if (DriftCheck.Find(tree, model, plan, root, options.Tools, runner, out var unreadable) is not { } drift)
+                {
+                    errors.Add($"cannot read the effective Postfix configuration: {unreadable!.CommandLine} exited {unreadable.ExitCode}\n{unreadable.Output}");
+                    return Report(ApplyOutcome.Refused, plan, recovered);
+                }
+
+                plan = plan.WithDrift(drift, model.HashTables);
+                warnings.AddRange(drift.Where(d => !d.Repairable && !d.Acts).Select(d => $"drift: {d}"));
+                if (drift.Where(d => !d.Repairable && d.Acts).Select(d => $"drift that a commit cannot repair: {d}").ToList() is { Count: > 0 } winning)
+                {
+                    errors.AddRange(winning);
+                    return Report(ApplyOutcome.Refused, plan, recovered);
+                }
             }
 
             if (!plan.HasChanges)

@@ -42,7 +42,8 @@ public enum RegistrationChange
 
 /// <summary>
 /// The difference between a render and a host, and the commands that close it. Computed
-/// without running any program, so that an unchanged host costs nothing to check.
+/// without running any program; the apply then adds the drift that a read-only
+/// <c>postconf</c> shows (<see cref="WithDrift"/>), so an unchanged host costs one read.
 /// <see cref="PostmapTargets"/> are the committed targets that Postfix reads as hash tables.
 /// </summary>
 public sealed record ApplyPlan(
@@ -55,7 +56,17 @@ public sealed record ApplyPlan(
     bool QueueLifetimeLowered,
     ApplyState NewState)
 {
-    public bool HasChanges => Files.Length > 0 || Variables.Length > 0;
+    /// <summary>Where the host's effective state differs from the policy (<see cref="DriftCheck"/>).</summary>
+    public ImmutableArray<Drift> Drift { get; init; } = [];
+
+    public bool HasChanges => Files.Length > 0 || Variables.Length > 0 || Drift.Any(d => d.Repairable);
+
+    /// <summary>This plan with <paramref name="drift"/>: the generated files a commit repairs join the commit (and postmap) targets.</summary>
+    public ApplyPlan WithDrift(ImmutableArray<Drift> drift, IEnumerable<string> hashTables)
+    {
+        var targets = CommitTargets.Union(drift.Where(d => d.Repairable).Select(d => d.RepairTarget!)).Order(StringComparer.Ordinal).ToImmutableArray();
+        return this with { Drift = drift, CommitTargets = targets, PostmapTargets = [.. hashTables.Where(targets.Contains).Order(StringComparer.Ordinal)] };
+    }
 
     /// <summary>The variables a layer above base.conf holds with another value: apply refuses while there is one.</summary>
     public ImmutableArray<UcrVariableState> Conflicts => [.. UcrVariables.Where(v => v.Conflicts)];

@@ -26,6 +26,28 @@ public static class AuditLog
         stream.Write(System.Text.Encoding.UTF8.GetBytes(line));
     }
 
+    /// <summary>One logged apply: when, its outcome, and the policy (path as logged, SHA-256).</summary>
+    public sealed record Entry(DateTimeOffset Time, string Outcome, string PolicyPath, string PolicySha256);
+
+    /// <summary>Every well-formed line, oldest first (none when there is no log); refuses a log that cannot be trusted.</summary>
+    public static IReadOnlyList<Entry> Read(string root)
+    {
+        var entries = new List<Entry>();
+        foreach (var line in System.Text.Encoding.UTF8.GetString(StateFiles.Read(root, RelativePath) ?? []).Split('\n'))
+        {
+            var fields = line.Split(' ');
+            var values = fields.Skip(2).Select(f => f.Split('=', 2)).Where(f => f.Length == 2).GroupBy(f => f[0]).ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
+            if (fields.Length > 2 && fields[1] == "apply"
+                && DateTimeOffset.TryParseExact(fields[0], "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+                && values.TryGetValue("outcome", out var outcome) && values.TryGetValue("policy", out var policy) && values.TryGetValue("sha256", out var sha256))
+            {
+                entries.Add(new Entry(time, outcome, policy, sha256));
+            }
+        }
+
+        return entries;
+    }
+
     // A path is the one free-form field: it must not split the record or the line.
     private static string Sanitize(string text) =>
         new(text.Select(c => char.IsControl(c) ? '?' : c == ' ' ? '_' : c).ToArray());

@@ -60,6 +60,9 @@ internal sealed class MainCfText
         }
     }
 
+    /// <summary>The last line that sets the parameter (the one Postfix uses), or null.</summary>
+    public string? Winning(string name) => _lines.FindLast(l => l.Name == name).Text;
+
     public void Append(string name, string value) => _lines.Add((name, $"{name} = {value}"));
 
     public override string ToString() => string.Join('\n', _lines.Select(l => l.Text)).TrimEnd('\n') + "\n";

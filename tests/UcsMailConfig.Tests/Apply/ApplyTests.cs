@@ -32,7 +32,10 @@ public sealed class ApplyTests
         using var report = JsonDocument.Parse(second.Out);
         Assert.False(report.RootElement.GetProperty("changed").GetBoolean());
         Assert.Equal("unchanged", report.RootElement.GetProperty("outcome").GetString());
-        Assert.Equal(0, report.RootElement.GetProperty("commands").GetArrayLength());
+        // Only the read of the effective values (drift detection): postconf with parameter names, no ucr, no postfix.
+        var ran = Assert.Single(report.RootElement.GetProperty("commands").EnumerateArray());
+        Assert.EndsWith("postconf", ran.GetProperty("command")[0].GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(ran.GetProperty("command").EnumerateArray(), a => a.GetString() is "-e" or "-X" or "-#");
         Assert.Equal(invocations, host.UcrInvocations().Count);
         Assert.Equal(snapshot, host.Snapshot());
     }

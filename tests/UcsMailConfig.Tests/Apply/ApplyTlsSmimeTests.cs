@@ -33,8 +33,9 @@ public sealed class ApplyTlsSmimeTests
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(host["etc/kopano/webapp/config-smime.php"]));
 
         var again = host.Apply(Example, "--dpkg-query", dpkg);
-        Assert.Contains("unchanged", again.Out, StringComparison.Ordinal);
-        Assert.DoesNotContain("ran: ", again.Out, StringComparison.Ordinal);
+        Assert.True(again.Out.Contains("unchanged", StringComparison.Ordinal), again.Out + again.Err);
+        // Only drift detection's read of the effective values runs.
+        Assert.All(again.Out.Split('\n').Where(l => l.StartsWith("ran: ", StringComparison.Ordinal)), l => Assert.StartsWith("ran: " + ExternalProgram.Find("postconf") + " -c ", l, StringComparison.Ordinal));
     }
 
     [Fact]

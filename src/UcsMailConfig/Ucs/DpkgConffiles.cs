@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+
+namespace UcsMailConfig.Ucs;
+
+/// <summary>
+/// dpkg's record of the configuration files its packages shipped: the <c>Conffiles:</c> field
+/// of var/lib/dpkg/status below a root, one <c> /PATH MD5 [obsolete]</c> line per file. Tells
+/// which stock UCS templates an admin changed. A host without the record has no changed files.
+/// </summary>
+internal static class DpkgConffiles
+{
+    public const string StatusPath = "var/lib/dpkg/status";
+
+    /// <summary>The absolute paths below <paramref name="prefix"/> whose file below the root no longer has the recorded MD5 sum, sorted.</summary>
+    public static IReadOnlyList<string> Modified(string root, string prefix)
+    {
+        var status = Path.Combine(root, StatusPath);
+        if (!File.Exists(status))
+        {
+            return [];
+        }
+
+        var modified = new SortedSet<string>(StringComparer.Ordinal);
+        var inConffiles = false;
+        foreach (var line in File.ReadLines(status))
+        {
+            if (line.Length == 0 || !char.IsWhiteSpace(line[0]))
+            {
+                inConffiles = line.StartsWith("Conffiles:", StringComparison.Ordinal);
+                continue;
+            }
+
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // An obsolete conffile is no longer the package's: nothing to compare with.
+            if (!inConffiles || fields.Length != 2 || !fields[0].StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var file = Path.Combine(root, fields[0].TrimStart('/'));
+            if (File.Exists(file) && !Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(file))).Equals(fields[1], StringComparison.OrdinalIgnoreCase))
+            {
+                modified.Add(fields[0]);
+            }
+        }
+
+        return [.. modified];
+    }
+}
