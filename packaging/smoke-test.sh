@@ -16,9 +16,13 @@ for policy in "$examples"/*/mail-policy.yaml; do
   example="$(dirname "$policy")"
   name="$(basename "$example")"
   "$binary" render "$policy" --out "$work/$name" >/dev/null
-  # render's manifest of what it wrote is not part of the golden output.
-  diff -r -x .ucs-mail-config-render "$example/expected" "$work/$name"
+  # render's manifest of what it wrote is not part of the golden output; the modes are, in .modes.
+  diff -r -x .ucs-mail-config-render -x .modes "$example/expected" "$work/$name"
+  while read -r mode path; do
+    actual="$(stat -c %04a "$work/$name/$path")"
+    [ "$actual" = "$mode" ] || { echo "smoke: $name/$path has mode $actual, expected/.modes says $mode" >&2; exit 1; }
+  done < "$example/expected/.modes"
   count=$((count + 1))
 done
 [ "$count" -gt 0 ] || { echo "smoke: no examples below $examples" >&2; exit 1; }
-echo "smoke: $binary $version renders all $count examples byte for byte"
+echo "smoke: $binary $version renders all $count examples byte for byte, with their modes"
