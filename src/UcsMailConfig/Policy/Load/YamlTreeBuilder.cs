@@ -69,11 +69,13 @@ internal sealed class YamlTreeBuilder
         }
 
         var root = ReadNode(Next(), new YamlParent(YamlParentKind.Document, null), 0);
-        Next(); // DocumentEnd
+        var end = Next(); // DocumentEnd
         if (Next() is DocumentStart second)
         {
-            _diagnostics.Error(DiagnosticCode.MultipleDocuments, YamlEventRules.At(second.Start),
-                "the policy file holds more than one YAML document ('---'); keep one policy per file");
+            // Without '---' the second document starts after a '...' line, which ends the first.
+            _diagnostics.Error(DiagnosticCode.MultipleDocuments, YamlEventRules.At(second.IsImplicit ? end.Start : second.Start), second.IsImplicit
+                ? "the policy file holds more than one YAML document: '...' ends the first, and more text follows; remove the '...' line (keep one policy per file)"
+                : "the policy file holds more than one YAML document ('---'); keep one policy per file");
         }
 
         return root is YamlScalar { IsNull: true } ? Empty() : root;
