@@ -22,7 +22,7 @@ public sealed class DeriveTests
     }
 
     private static string[] MilterVariables(RenderModel model) =>
-        [.. model.UcrVariables.Where(v => v.Name.Contains("_milters/", StringComparison.Ordinal)).Select(v => $"{v.Name}={v.Value}")];
+        [.. model.UcrVariables.Where(v => v.Name.Contains("_milters/", StringComparison.Ordinal)).Select(v => $"{v.Name}={v.Value.Text}")];
 
     private static string Setting(RenderModel model, string name) =>
         model.MainCf.SelectMany(s => s.Settings).Single(s => s.Name == name).Value;
