@@ -12,7 +12,7 @@ namespace UcsMailConfig.Rendering;
 /// <see cref="TemplateFunctions"/>), so <c>object.eval</c> and <c>object.eval_template</c> do not exist.
 /// Output is LF-only UTF-8 without a BOM.
 /// </summary>
-public static class TreeRenderer
+internal static class TreeRenderer
 {
     private static readonly UnixFileMode ReadableFile =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;

@@ -25,7 +25,7 @@ namespace UcsMailConfig.Ucs;
 /// takes effect between two steps: before the point of no return (every <c>ucr commit</c> done
 /// and the live check passed) everything is put back; after it, the apply completes.
 /// </summary>
-public static class Applier
+internal static class Applier
 {
     public static ApplyReport Apply(MailPolicy policy, ApplyOptions options)
     {

@@ -41,7 +41,9 @@ internal static class DriftCheck
         }
 
         var expected = PolicyParameters.Of(model);
-        var ours = expected.Where(e => e.UcrVariable is null).Select(e => e.Parameter).ToHashSet(StringComparer.Ordinal);
+        // Written by our fragment, or a milter list 70_milter writes from our variables: any other writer clashes.
+        var ours = expected.Where(e => e.UcrVariable is null || e.IsMilterList).Select(e => e.Parameter).ToHashSet(StringComparer.Ordinal);
+        var milterTemplate = UcrTargets.FilesDirectory + StockMilterTemplate.Subfile;
         var modified = DpkgConffiles.Modified(root, StockPostfixTemplates);
         var explained = new HashSet<string>(StringComparer.Ordinal);
         var reported = new HashSet<string>(StringComparer.Ordinal);
@@ -49,7 +51,7 @@ internal static class DriftCheck
         foreach (var (fragment, text) in fragments)
         {
             var source = modified.Contains("/" + fragment) ? DriftSource.ModifiedStockTemplate : DriftSource.OtherFragment;
-            foreach (var name in MainCfText.Names(text).Where(ours.Contains).Distinct())
+            foreach (var name in MainCfText.Names(text).Where(ours.Contains).Distinct().Where(name => fragment != milterTemplate || !StockMilterTemplate.Parameters.Contains(name)))
             {
                 drift.Add(new Drift(source, name, $"{fragment} writes it too, beside our fragment", Acts: true));
                 explained.Add(name);
@@ -75,8 +77,13 @@ internal static class DriftCheck
 
         var fragmentChanging = changing.Contains(TemplateCatalog.OutputPath(TemplateCatalog.MainCfFragment)) || plan.Registration != RegistrationChange.None;
         var variablesChanging = plan.Variables.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        // What this apply changes anyway is not drift: our fragment, or the variables a value comes from.
+        bool Changing(PolicyParameters.Expected e) => e.UcrVariable is null ? fragmentChanging
+            : e.IsMilterList ? variablesChanging.Any(v => StockMilterTemplate.ParameterOf(v) == e.Parameter)
+            : variablesChanging.Contains(e.UcrVariable);
+
         var compared = expected
-            .Where(e => !explained.Contains(e.Parameter) && (e.UcrVariable is null ? !fragmentChanging : !variablesChanging.Contains(e.UcrVariable)))
+            .Where(e => !explained.Contains(e.Parameter) && !Changing(e))
             .ToList();
         if (PolicyParameters.Effective(root, compared.Select(e => e.Parameter), tools, runner, out failed) is not { } effective)
         {

@@ -22,8 +22,9 @@ internal static class EffectiveCheck
         var postfixDirectory = Path.Combine(root, "etc/postfix");
         if (File.Exists(Path.Combine(postfixDirectory, "main.cf")))
         {
-            foreach (var (parameter, expected) in Expected(model))
+            foreach (var expected in PolicyParameters.Of(model))
             {
+                var parameter = expected.Parameter;
                 var postconf = runner.Run(tools.Postconf, "-c", postfixDirectory, "-h", parameter);
                 if (!postconf.Succeeded || postconf.StandardError.Length > 0)
                 {
@@ -34,7 +35,7 @@ internal static class EffectiveCheck
                 var actual = postconf.StandardOutput.TrimEnd('\n');
                 if (!expected.IsMetBy(actual))
                 {
-                    differences.Add($"Postfix's {parameter} is '{actual}', but the policy means '{expected.Text}'; {Source(root, parameter)}");
+                    differences.Add($"Postfix's {parameter} is '{actual}', but the policy means '{expected.Value}'; {Source(root, parameter)}");
                 }
             }
         }
@@ -49,14 +50,6 @@ internal static class EffectiveCheck
 
         return differences;
     }
-
-    /// <summary>Each parameter the policy decides, with the typed value Postfix should report.</summary>
-    private static IEnumerable<(string Parameter, PostfixValue Value)> Expected(RenderModel model) =>
-        model.UcrVariables.Where(v => !StockMilterTemplate.IsMilterVariable(v.Name)).Select(v => (v.Parameter.Parameter, v.Value))
-            .Concat(model.UcrVariables.Where(v => StockMilterTemplate.IsMilterVariable(v.Name))
-                .GroupBy(v => v.Parameter.Parameter)
-                .Select(g => (g.Key, StockMilterTemplate.Holding(g.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => v.Value.Text)))))
-            .Concat(model.MainCf.SelectMany(s => s.Settings).Select(s => (s.Name, StockUcsParameters.ValueOf(s.Name, s.Value))));
 
     /// <summary>
     /// The generated file is the template's text with its first line, UCR's warning marker,

@@ -9,7 +9,7 @@ namespace UcsMailConfig.Ucs;
 /// within the timeout (TCP, or a UNIX socket below the root). Connects and closes; says nothing
 /// over the connection, so the milter sees an empty session at most.
 /// </summary>
-public static class OpenDkimProbe
+internal static class OpenDkimProbe
 {
     /// <summary>Where it connected (or tried to), and null when it was accepted, else why not.</summary>
     public static (string Address, string? Problem) Connect(MilterSocket socket, string root, TimeSpan timeout)

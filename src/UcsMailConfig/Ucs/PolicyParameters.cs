@@ -17,13 +17,31 @@ internal static class PolicyParameters
     {
         /// <summary>Whether Postfix's <paramref name="effective"/> value is the one the policy means.</summary>
         public bool IsMetBy(string effective) => Typed?.IsMetBy(effective) ?? Same(Value, effective);
+
+        /// <summary>smtpd_milters or non_smtpd_milters: ours to write, or 70_milter's from our variables.</summary>
+        public bool IsMilterList => StockMilterTemplate.Parameters.Contains(Parameter);
     }
 
+    /// <summary>
+    /// Every parameter the policy decides, once: a stock parameter through its UCR variable; a
+    /// milter list that 70_milter writes through our variables, which it must hold in order
+    /// beside others' entries; and our fragment's settings.
+    /// </summary>
     public static IReadOnlyList<Expected> Of(RenderModel model) =>
     [
-        .. model.UcrVariables.Select(v => new Expected(v.Parameter.Parameter, v.Value.Text, v.Name, v.Value)),
-        .. model.MainCf.SelectMany(s => s.Settings).Select(s => new Expected(s.Name, s.Value, null, null)),
+        .. model.UcrVariables.Where(v => !StockMilterTemplate.IsMilterVariable(v.Name))
+            .Select(v => new Expected(v.Parameter.Parameter, v.Value.Text, v.Name, v.Value)),
+        .. model.UcrVariables.Where(v => StockMilterTemplate.IsMilterVariable(v.Name))
+            .GroupBy(v => v.Parameter.Parameter)
+            .Select(OurMilterEntries),
+        .. model.MainCf.SelectMany(s => s.Settings).Select(s => new Expected(s.Name, s.Value, null, StockUcsParameters.ValueOf(s.Name, s.Value))),
     ];
+
+    private static Expected OurMilterEntries(IGrouping<string, UcrVariableSetting> list)
+    {
+        var held = StockMilterTemplate.Holding(list.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => v.Value.Text));
+        return new Expected(list.Key, held.Text, StockMilterTemplate.VariablePrefix(list.Key) + "*", held);
+    }
 
     /// <summary>
     /// The values <c>postconf -c ROOT/etc/postfix NAME…</c> prints (defaults included), by name;

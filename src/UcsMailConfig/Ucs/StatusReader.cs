@@ -23,7 +23,7 @@ public sealed record StatusOptions(string Root, ToolPaths Tools, IPEndPoint? Dns
 /// with their effective values, drift, pending changes, an interrupted apply's journal, and
 /// whether OpenDKIM answers. Changes nothing and takes no lock; runs postconf, asks DNS within its time bounds and connects to OpenDKIM once.
 /// </summary>
-public static class StatusReader
+internal static class StatusReader
 {
     public static HostStatus Read(StatusOptions options)
     {

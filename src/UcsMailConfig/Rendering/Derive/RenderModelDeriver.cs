@@ -12,7 +12,7 @@ namespace UcsMailConfig.Rendering.Derive;
 /// print. Every decision about generated content lives here, where it is tested, and none in
 /// the templates. Pure and deterministic: the same policy always gives the same model.
 /// </summary>
-public static class RenderModelDeriver
+internal static class RenderModelDeriver
 {
     private const int ConcurrentDnsFromDomains = 500;
 

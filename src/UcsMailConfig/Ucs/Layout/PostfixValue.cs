@@ -28,7 +28,7 @@ public sealed record DurationValue(PostfixDuration Duration, char UnitlessAs) : 
 }
 
 /// <summary>A list: Postfix separates items by commas and white space alike.</summary>
-public sealed record ListValue(string Text) : PostfixValue(Text)
+internal sealed record ListValue(string Text) : PostfixValue(Text)
 {
     public ImmutableArray<string> Items => Split(Text);
 
@@ -39,7 +39,7 @@ public sealed record ListValue(string Text) : PostfixValue(Text)
 }
 
 /// <summary>Any other value: Postfix folds white space, so only the words count.</summary>
-public sealed record TextValue(string Text) : PostfixValue(Text)
+internal sealed record TextValue(string Text) : PostfixValue(Text)
 {
     public override bool IsMetBy(string effective) => Words(Text).SequenceEqual(Words(effective), StringComparer.Ordinal);
 
@@ -50,7 +50,7 @@ public sealed record TextValue(string Text) : PostfixValue(Text)
 /// Our entries of a list others write into too (70_milter's milter lists): met when the
 /// effective list holds them in this order, whatever else it holds.
 /// </summary>
-public sealed record MilterEntries(string Text) : PostfixValue(Text)
+internal sealed record MilterEntries(string Text) : PostfixValue(Text)
 {
     public override bool IsMetBy(string effective)
     {
