@@ -37,9 +37,10 @@ public sealed class DriftTests
     public void Main_cf_local_overriding_a_policy_parameter_is_refused_with_its_source_until_the_line_is_gone()
     {
         using var host = Applied();
-        // UCS's 99_local appends main.cf.local on every commit; the fixture's stand-in does not, so the test does.
+        // The admin's file, put into main.cf by the next commit through the stock 99_local (its stand-in includes it too).
         File.WriteAllText(host["etc/postfix/main.cf.local"], "maximal_queue_lifetime = 3d\n");
-        File.AppendAllText(host["etc/postfix/main.cf"], "maximal_queue_lifetime = 3d\n");
+        host.Host.Ucr("commit", "/etc/postfix/main.cf");
+        Assert.EndsWith("maximal_queue_lifetime = 3d\n", File.ReadAllText(host["etc/postfix/main.cf"]), StringComparison.Ordinal);
         var snapshot = host.Snapshot();
 
         var diff = host.Diff(Policy);

@@ -90,6 +90,44 @@ public sealed class UcrFixtureTests : IDisposable
     }
 
     [Fact]
+    public void Commit_Include_AppendsTheFileBelowTheRoot_WhenItHasContent_AndNothingOtherwise()
+    {
+        WriteTemplate("etc/postfix/main.cf.d/10_general", "general\n");
+        WriteTemplate("etc/postfix/main.cf.d/99_local", "@%@UCRFIXTURE_INCLUDE=etc/postfix/main.cf.local@%@");
+        WriteInfo("stock", MultifileStanza + "\n" + Subfile("etc/postfix/main.cf.d/10_general")
+            + "\n" + Subfile("etc/postfix/main.cf.d/99_local"));
+
+        AssertSuccess(Ucr("commit", "/etc/postfix/main.cf"));
+        Assert.Equal("general\n", ReadRooted(MainCf));
+
+        // Like UCS's 99_local: each line with its trailing blanks stripped, a newline after the last.
+        WriteRooted("etc/postfix/main.cf.local", "a = 1  \nb = 2");
+        AssertSuccess(Ucr("commit", "/etc/postfix/main.cf"));
+        Assert.Equal("general\na = 1\nb = 2\n", ReadRooted(MainCf));
+
+        WriteRooted("etc/postfix/main.cf.local", "");
+        AssertSuccess(Ucr("commit", "/etc/postfix/main.cf"));
+        Assert.Equal("general\n", ReadRooted(MainCf));
+
+        File.Delete(Rooted("etc/postfix/main.cf.local"));
+        AssertSuccess(Ucr("commit", "/etc/postfix/main.cf"));
+        Assert.Equal("general\n", ReadRooted(MainCf));
+    }
+
+    [Fact]
+    public void Commit_Include_OfAPathLeavingTheRoot_FailsAndWritesNothing()
+    {
+        WriteTemplate("etc/postfix/main.cf.d/99_local", "@%@UCRFIXTURE_INCLUDE=../outside@%@");
+        WriteInfo("stock", MultifileStanza + "\n" + Subfile("etc/postfix/main.cf.d/99_local"));
+
+        var result = Ucr("commit", "/etc/postfix/main.cf");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("must be relative and stay inside the root", result.StdErr);
+        Assert.False(File.Exists(Rooted(MainCf)), "nothing may be written for the target");
+    }
+
+    [Fact]
     public void Commit_UcrWarning_EveryHeaderLineHasThePrefix_AndNamesEverySource()
     {
         WriteTemplate("etc/postfix/main.cf.d/10_general", "@%@UCRWARNING=#! @%@\ngeneral\n");
