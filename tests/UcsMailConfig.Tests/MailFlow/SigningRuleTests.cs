@@ -34,7 +34,48 @@ public sealed class SigningRuleTests(ITestOutputHelper output)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Exactly_our_own_mail_is_signed_exactly_once(bool contentFilter)
+    public void Exactly_our_own_mail_is_signed_exactly_once(bool contentFilter) =>
+        Run(new TestPolicy(), contentFilter, (flow, results) =>
+        {
+            // apply read Postfix's mynetworks into the hosts OpenDKIM signs for.
+            Assert.Contains("127.0.0.0/29", File.ReadAllLines(flow.Root["etc/opendkim/TrustedHosts"]));
+            foreach (var (path, received) in results)
+            {
+                var text = received.Text;
+                if (path == Path.OutsiderWithOurFrom)
+                {
+                    Assert.True(Signatures(received) == 0, $"{path}: {Signatures(received)} signatures on mail from the internet\n{text}");
+                    output.WriteLine($"{path}, content filter {contentFilter}: no signature");
+                    continue;
+                }
+
+                var verdict = flow.Verifier.Verify(received.Data);
+                Assert.True(verdict.Pass, $"{path} (content filter {contentFilter}): {verdict.Detail}\n{text}\nmail log:\n{flow.Postfix.Log()}");
+                output.WriteLine($"{path}, content filter {contentFilter}: one signature, {verdict.Detail}");
+                Assert.Matches(@"(?m)^DKIM-Signature:[^\n]*(\n\s[^\n]*)*\bd=example\.com;", text);
+            }
+        });
+
+    /// <summary>
+    /// The control: with a smtpd_milter_maps of the policy's own (one that disables nothing we
+    /// send from) instead of ours, the re-injection listener signs again, as UCS-FACTS.md recorded.
+    /// </summary>
+    [Fact]
+    public void Without_our_milter_map_the_reinjected_mail_is_signed_again()
+    {
+        var policy = new TestPolicy { PostfixParameters = new Dictionary<string, string> { ["smtpd_milter_maps"] = "inline:{ 192.0.2.1=DISABLE }" } };
+        Run(policy, contentFilter: true, (flow, results) =>
+        {
+            Assert.True(Signatures(results[Path.OutsiderWithOurFrom]) == 1, results[Path.OutsiderWithOurFrom].Text);
+            Assert.All(new[] { Path.LanClient, Path.AuthenticatedOutsider, Path.Sendmail, Path.Localhost },
+                path => Assert.True(Signatures(results[path]) == 2, $"{path}: {results[path].Text}"));
+            output.WriteLine(string.Join("\n", results.Select(r => $"{r.Key}, content filter True, no map of ours: {Signatures(r.Value)} signatures")));
+        });
+    }
+
+    private static int Signatures(ReceivedMessage received) => Regex.Matches(received.Text, @"^DKIM-Signature:", RegexOptions.Multiline).Count;
+
+    private void Run(TestPolicy policy, bool contentFilter, Action<MailFlowHarness, Dictionary<Path, ReceivedMessage>> check)
     {
         using var work = new TempDirectory("signing-rule", MailFlowHarness.SafeParent);
         var submissionPort = Loopback.FreePort();
@@ -43,7 +84,7 @@ public sealed class SigningRuleTests(ITestOutputHelper output)
         ForegroundDaemon? amavis = null;
         try
         {
-            using var flow = MailFlowHarness.Start(new TestPolicy(), Receiver.Announces8BitMime, (root, postfix) =>
+            using var flow = MailFlowHarness.Start(policy, Receiver.Announces8BitMime, (root, postfix) =>
             {
                 File.WriteAllText(root["etc/postfix/main.cf.local"], $"""
                     mynetworks = 127.0.0.0/29
@@ -79,34 +120,15 @@ public sealed class SigningRuleTests(ITestOutputHelper output)
                 }
             });
 
-            // apply read Postfix's mynetworks into the hosts OpenDKIM signs for.
-            Assert.Contains("127.0.0.0/29", File.ReadAllLines(flow.Root["etc/opendkim/TrustedHosts"]));
-
             var results = Enum.GetValues<Path>().ToDictionary(path => path, path => Send(flow, path, submissionPort));
-            var verifier = flow.Verifier;
-            foreach (var (path, received) in results)
-            {
-                var text = received.Text;
-                var signatures = Regex.Matches(text, @"^DKIM-Signature:", RegexOptions.Multiline).Count;
-                if (path == Path.OutsiderWithOurFrom)
-                {
-                    Assert.True(signatures == 0, $"{path}: {signatures} signatures on mail from the internet\n{text}");
-                    output.WriteLine($"{path}, content filter {contentFilter}: no signature");
-                    continue;
-                }
-
-                var verdict = verifier.Verify(received.Data);
-                Assert.True(verdict.Pass, $"{path} (content filter {contentFilter}): {verdict.Detail}\n{text}\nmail log:\n{flow.Postfix.Log()}");
-                output.WriteLine($"{path}, content filter {contentFilter}: one signature, {verdict.Detail}");
-                Assert.Matches(@"(?m)^DKIM-Signature:[^\n]*(\n\s[^\n]*)*\bd=example\.com;", text);
-            }
-
             if (contentFilter)
             {
-                // Every message went through amavis and came back on the stock listener.
+                // Every message went through amavis and came back on the stock listener, with XFORWARD.
                 Assert.All(results.Values, r => Assert.Contains("(amavis,", r.Text, StringComparison.Ordinal));
                 Assert.Contains($"orig_client=unknown[{Internet}]", flow.Postfix.Log(), StringComparison.Ordinal);
             }
+
+            check(flow, results);
 
             // The evidence docs/mail-flow.md quotes: what OpenDKIM decided for each message, and the re-injection.
             output.WriteLine($"content filter {contentFilter}; OpenDKIM:\n{flow.OpenDkim!.Output}\nmail log:\n{flow.Postfix.Log()}");
