@@ -21,6 +21,7 @@ public static class CliApp
             DiffCommand.Create(terminal),
             ApplyCommand.Create(terminal),
             StatusCommand.Create(terminal),
+            ImportCommand.Create(terminal),
             SchemaCommand.Create(stdout),
             new Command("dkim", "DKIM keys: create one (keygen) or start a key rotation (rotate).")
             {

@@ -5,6 +5,7 @@ using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Ucs;
+using UcsMailConfig.Ucs.Import;
 
 namespace UcsMailConfig;
 
@@ -48,6 +49,18 @@ public static class MailPolicyPipeline
     /// (<see cref="StatusReader"/>); changes nothing.
     /// </summary>
     public static HostStatus Status(StatusOptions options) => StatusReader.Read(options);
+
+    /// <summary>
+    /// Import: the policy a hand-made host already runs, read from the host below
+    /// <see cref="ImportOptions.Root"/> (<see cref="HostImporter"/>), with what it cannot express;
+    /// writes nothing.
+    /// </summary>
+    public static ImportReport Import(ImportOptions options) => HostImporter.Import(options);
+
+    /// <summary>Writes an imported policy to <paramref name="path"/> atomically, mode 0644 (it holds key paths, never keys).</summary>
+    /// <exception cref="IOException">the file cannot be written.</exception>
+    public static void WriteImported(string path, string policy) =>
+        Files.AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(policy), (UnixFileMode)0b110_100_100);
 
     /// <summary>
     /// Apply (only plan when <see cref="ApplyOptions.CheckOnly"/>): make the host match the
