@@ -7,6 +7,7 @@ namespace UcsMailConfig.Cli;
 /// --help as System.CommandLine writes it, with the usage lines of <see cref="CommandTree"/>:
 /// its own put a parent's argument before a subcommand (<c>dns &lt;POLICY&gt; check</c>), and
 /// its help builder cannot be customised in this version, so the section is replaced in the text.
+/// A command's <see cref="HelpExamples"/> close its help.
 /// </summary>
 internal static class HelpLayout
 {
@@ -40,7 +41,15 @@ internal static class HelpLayout
         }
 
         lines.RemoveRange(start + 1, end - start - 1);
-        lines.InsertRange(start + 1, CommandTree.Usage(command, CommandTree.PathOf(command)).Select(line => "  " + line));
+        var path = CommandTree.PathOf(command);
+        lines.InsertRange(start + 1, CommandTree.Usage(command, path).Select(line => "  " + line));
+        if (HelpExamples.For(path) is { Count: > 0 } examples)
+        {
+            // After the last section, before the text's final line end.
+            var at = lines.Count > 0 && lines[^1].Length == 0 ? lines.Count - 1 : lines.Count;
+            lines.InsertRange(at, ["Examples:", .. examples.Select(e => "  " + e), ""]);
+        }
+
         return string.Join('\n', lines);
     }
 }

@@ -50,6 +50,17 @@ internal static class ManPage
             }
 
             page.AddRange(CommandTree.Options(command).SelectMany(OptionItem));
+            if (HelpExamples.For(path) is { Count: > 0 } examples)
+            {
+                page.Add(".PP");
+                page.Add("Examples:");
+                page.Add(".PP");
+                page.Add(".nf");
+                page.Add(".RS");
+                page.AddRange(examples.Select(Roff));
+                page.Add(".RE");
+                page.Add(".fi");
+            }
         }
 
         page.Add(".SH ENVIRONMENT");
