@@ -18,7 +18,7 @@ internal static class RotateCommand
     {
         var (stdout, stderr) = (terminal.Out, terminal.Error);
         var domainOption = KeyOptions.Domain();
-        var policyOption = new Option<string?>("--policy") { Description = "The policy file; its selectors for the domain count as taken names" };
+        var policyOption = new Option<string?>("--policy") { HelpName = ValueNames.Policy, Description = "The policy file; its selectors for the domain count as taken names" };
         var rootOption = KeyOptions.Root();
         var dateOption = new Option<string?>("--date") { Description = "The day that names the selector, YYYYMMDD (default: today, UTC)" };
         var bitsOption = KeyOptions.Bits();
