@@ -112,7 +112,20 @@ internal static class Applier
             // Our milters go through the host's 70_milter where it writes them (DESIGN.md rule 2).
             var milterTemplate = MilterHost.Template(root);
             notes.AddRange(MilterHost.ForeignMilters(UcrLayers.Read(root).Dump(), milterTemplate));
-            var (model, tree) = RenderedPolicy.Of(policy, keys.Keys, milterTemplate);
+            // The signing rule's hosts include Postfix's mynetworks, known only here (docs/mail-flow.md).
+            var refusals = errors.Count;
+            var networks = NetworksHost.Read(policy, root, options.Tools, runner, errors, warnings, out var networksUnread);
+            if (networksUnread is not null)
+            {
+                errors.Add($"cannot read Postfix's mynetworks: {networksUnread.CommandLine} exited {networksUnread.ExitCode}\n{networksUnread.Output}");
+            }
+
+            if (errors.Count > refusals)
+            {
+                return Report(ApplyOutcome.Refused, null, recovered);
+            }
+
+            var (model, tree) = RenderedPolicy.Of(policy, keys.Keys, milterTemplate, networks);
             if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, warnings, notes))
             {
                 return Report(ApplyOutcome.Refused, null, recovered);

@@ -6,6 +6,7 @@ using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Ucs.Layout;
 using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Ucs;
@@ -73,7 +74,14 @@ internal static class StatusReader
 
         var runner = new CommandRunner(options.CommandTimeout);
         var keys = DkimKeyStore.ReadPublicKeys(policy, root);
-        var (model, tree) = RenderedPolicy.Of(policy, keys.Keys);
+        // As apply renders it: with this host's mynetworks now, so a change of it shows as a pending change.
+        var networks = NetworksHost.Read(policy, root, options.Tools, runner, unreadable, warnings: [], out var networksUnread);
+        if (networksUnread is not null)
+        {
+            unreadable.Add($"{networksUnread.CommandLine} exited {networksUnread.ExitCode}: {networksUnread.Output.ReplaceLineEndings(" ")}");
+        }
+
+        var (model, tree) = RenderedPolicy.Of(policy, keys.Keys, StockMilterTemplate.Ucs5, networks);
         ApplyPlan plan;
         ImmutableArray<Drift> drift = [];
         ImmutableArray<ParameterStatus> parameters = [];

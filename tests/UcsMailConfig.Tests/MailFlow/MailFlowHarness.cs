@@ -61,12 +61,13 @@ public sealed class MailFlowHarness : IDisposable
 
     public int DkimPort => _dkimPort;
 
-    public static MailFlowHarness Start(TestPolicy policy, Receiver receiver)
+    /// <summary><paramref name="prepare"/> changes the host (main.cf.local, master.cf) before apply reads it.</summary>
+    public static MailFlowHarness Start(TestPolicy policy, Receiver receiver, Action<StockUcsRoot, PostfixInstance>? prepare = null)
     {
         var harness = new MailFlowHarness();
         try
         {
-            harness.Build(policy, receiver);
+            harness.Build(policy, receiver, prepare);
             return harness;
         }
         catch
@@ -116,6 +117,9 @@ public sealed class MailFlowHarness : IDisposable
             : throw new InvalidOperationException($"Postfix did not say which queue ID it gave the message: {response}");
     }
 
+    /// <summary>The DKIM verifier with the records `ucs-mail-config dns` printed for this policy.</summary>
+    public DkimCheck Verifier => new(_records);
+
     /// <summary>Sends one message of the matrix, waits until the sink has it, and checks its signature.</summary>
     public Delivery Deliver(MailCase mailCase)
     {
@@ -161,7 +165,7 @@ public sealed class MailFlowHarness : IDisposable
         }
     }
 
-    private void Build(TestPolicy policy, Receiver receiver)
+    private void Build(TestPolicy policy, Receiver receiver, Action<StockUcsRoot, PostfixInstance>? prepare)
     {
         int relayPort;
         if (receiver == Receiver.Unreachable)
@@ -177,6 +181,7 @@ public sealed class MailFlowHarness : IDisposable
 
         _root = new StockUcsRoot(SafeParent);
         _postfix = new PostfixInstance(_root, $"[127.0.0.1]:{relayPort}");
+        prepare?.Invoke(_root, _postfix);
         if (policy.Dkim)
         {
             CreateKey();

@@ -40,6 +40,12 @@ public sealed record DkimPolicy(
 {
     /// <summary>The folder every selector's key lies below (<c>dkim.key_folder</c>).</summary>
     public string KeyFolder { get; init; } = Values.KeyFolder.Default;
+
+    /// <summary>
+    /// <c>dkim.sign_mynetworks</c>: apply adds Postfix's effective mynetworks, read on the host,
+    /// to the hosts OpenDKIM signs for (docs/mail-flow.md, "The signing rule").
+    /// </summary>
+    public bool SignMynetworks { get; init; } = true;
 }
 
 public sealed record SigningRule(SenderPattern From, DomainName Domain, string Selector);

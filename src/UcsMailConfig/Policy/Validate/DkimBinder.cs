@@ -52,7 +52,10 @@ internal sealed class DkimBinder(DiagnosticBag diagnostics)
             trusted,
             internalHosts,
             oversign,
-            BindSigningRules(dkim?["signing"], domains));
+            BindSigningRules(dkim?["signing"], domains))
+        {
+            SignMynetworks = PolicyNodes.Boolean(dkim, "sign_mynetworks") ?? PolicyDefaults.SignMynetworks,
+        };
     }
 
     private ImmutableArray<SigningRule> BindSigningRules(YamlNode? signing, ImmutableArray<DomainPolicy> domains)

@@ -27,8 +27,9 @@ public sealed record MainCfSection(string Title, ImmutableArray<PostfixSetting> 
 public sealed record PostfixSetting(string Name, string Value);
 
 /// <summary>
-/// opendkim.conf as ordered settings, and the tables it names. <see cref="InternalHosts"/> is
-/// null when InternalHosts reads the TrustedHosts file.
+/// opendkim.conf as ordered settings, and the tables it names. <see cref="TrustedHosts"/> and
+/// <see cref="InternalHosts"/> are the files' lines (hosts, and comments starting with <c>#</c>);
+/// <see cref="InternalHosts"/> is null when InternalHosts reads the TrustedHosts file.
 /// </summary>
 public sealed record OpenDkimConfig(
     ImmutableArray<ConfigSetting> Settings,
