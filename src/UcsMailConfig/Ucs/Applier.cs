@@ -79,7 +79,8 @@ internal static class Applier
             var targets = interrupted.Content.Targets;
             // The old files are back, but the services still run what the interrupted apply left
             // them: the host is not as it was until they reload (DESIGN.md's exit 4).
-            if (ServiceControl.Reload(targets.Any(UcrTargets.IsPostfix), targets.Any(UcrTargets.IsOpenDkim),
+            // Which OpenDKIM settings the interrupted apply changed is not recorded: a restart takes any.
+            if (ServiceControl.Reload(targets.Any(UcrTargets.IsPostfix), targets.Any(UcrTargets.IsOpenDkim) ? OpenDkimAction.Restart : OpenDkimAction.None,
                 flushQueue: false, root, options.Tools, runner, notes) is { } reloadFailed)
             {
                 errors.Add($"recovered the configuration of the interrupted apply, but reloading it failed: {reloadFailed.CommandLine} exited {reloadFailed.ExitCode}\n{reloadFailed.Output}");
@@ -264,7 +265,7 @@ internal static class Applier
                 return Report(ApplyOutcome.RollbackFailed, plan, recovered);
             }
 
-            if (reload && ServiceControl.Reload(plan.TouchesPostfix, plan.TouchesOpenDkim, flushQueue: false, root, options.Tools, runner, notes) is { } failed)
+            if (reload && ServiceControl.Reload(plan.TouchesPostfix, plan.OpenDkim, flushQueue: false, root, options.Tools, runner, notes) is { } failed)
             {
                 errors.Add($"the old configuration is back in place, but reloading it failed: {failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
                 return Report(ApplyOutcome.RollbackFailed, plan, recovered);
