@@ -8,7 +8,11 @@ namespace UcsMailConfig.Cli;
 /// </summary>
 public static class CliApp
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, new Terminal(Console.In, stdout, stderr));
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, new Terminal(Console.In, stdout, stderr)
+    {
+        OutIsTerminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected,
+        NoColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")),
+    });
 
     public static int Run(string[] args, Terminal terminal)
     {
