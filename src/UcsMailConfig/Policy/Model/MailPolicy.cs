@@ -5,7 +5,11 @@ using UcsMailConfig.Policy.Values;
 namespace UcsMailConfig.Policy.Model;
 
 /// <summary>A validated mail policy: every value parsed, every default applied, every rule checked.</summary>
-public sealed record MailPolicy(PostfixPolicy Postfix, DkimPolicy Dkim, ImmutableArray<DomainPolicy> Domains, TlsPolicy Tls, SmimePolicy? Smime);
+public sealed record MailPolicy(PostfixPolicy Postfix, DkimPolicy Dkim, ImmutableArray<DomainPolicy> Domains, TlsPolicy Tls, SmimePolicy? Smime)
+{
+    /// <summary>The file the policy was read from, as the generated files' headers name it.</summary>
+    public PolicyFileName Source { get; init; } = PolicyFileName.Default;
+}
 
 public sealed record PostfixPolicy(QueuePolicy Queue, MilterPolicy Milters, ImmutableArray<PostfixParameter> Parameters);
 

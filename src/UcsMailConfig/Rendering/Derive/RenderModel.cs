@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using UcsMailConfig.Dns;
+using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Rendering.Derive;
@@ -19,7 +20,11 @@ public sealed record RenderModel(
     ImmutableArray<DnsRecord> DnsRecords,
     ImmutableArray<TlsPolicyRow> TlsPolicyMap,
     ImmutableArray<string> HashTables,
-    KopanoSmimeConfig? KopanoSmime);
+    KopanoSmimeConfig? KopanoSmime)
+{
+    /// <summary>The policy file the generated files' headers name.</summary>
+    public PolicyFileName PolicyFile { get; init; } = PolicyFileName.Default;
+}
 
 /// <summary>A commented group of lines in our main.cf fragment.</summary>
 public sealed record MainCfSection(string Title, ImmutableArray<PostfixSetting> Settings);

@@ -92,7 +92,10 @@ internal static class RenderModelDeriver
             templates.Add(TemplateCatalog.DnsPlain);
         }
 
-        return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy, milterTemplate), [.. info], dns, tlsPolicyMap, [.. hashTables], kopanoSmime);
+        return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy, milterTemplate), [.. info], dns, tlsPolicyMap, [.. hashTables], kopanoSmime)
+        {
+            PolicyFile = policy.Source,
+        };
     }
 
     /// <summary>
