@@ -8,7 +8,11 @@ namespace UcsMailConfig.Cli;
 /// </summary>
 public static class CliApp
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, new Terminal(Console.In, stdout, stderr));
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, new Terminal(Console.In, stdout, stderr)
+    {
+        OutIsTerminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected,
+        NoColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")),
+    });
 
     public static int Run(string[] args, Terminal terminal)
     {
@@ -52,6 +56,7 @@ public static class CliApp
             DiffCommand.Create(terminal),
             ApplyCommand.Create(terminal),
             StatusCommand.Create(terminal),
+            ImportCommand.Create(terminal),
             SchemaCommand.Create(stdout),
             new Command("dkim", "DKIM keys: create one (keygen) or start a key rotation (rotate).")
             {
