@@ -47,6 +47,7 @@ public static class CliApp
     /// <summary>The command tree --help, the man page and the completion script are made from.</summary>
     internal static RootCommand Build(Terminal terminal)
     {
+        var stdout = terminal.Out;
         var root = new RootCommand(
             "Validate a declarative mail policy (mail-policy.yaml), render it into UCS Configuration Registry templates for Postfix and OpenDKIM, and apply it with verification and rollback.")
         {
@@ -56,7 +57,7 @@ public static class CliApp
             ApplyCommand.Create(terminal),
             StatusCommand.Create(terminal),
             ImportCommand.Create(terminal),
-            SchemaCommand.Create(terminal.Out),
+            SchemaCommand.Create(stdout),
             new Command("dkim", "DKIM keys: create one (keygen) or start a key rotation (rotate).")
             {
                 KeygenCommand.Create(terminal),

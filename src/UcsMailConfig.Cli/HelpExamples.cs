@@ -17,7 +17,7 @@ internal static class HelpExamples
         ["apply"] = [$"{CommandTree.Tool} apply --check --json {Policy}", $"{CommandTree.Tool} apply {Policy}"],
         ["status"] = [$"{CommandTree.Tool} status", $"{CommandTree.Tool} status --check --dns-total 20"],
         ["schema"] = [$"{CommandTree.Tool} schema"],
-        ["dkim keygen"] = [$"{CommandTree.Tool} dkim keygen --domain example.com --selector 20261207"],
+        ["dkim keygen"] = [$"{CommandTree.Tool} dkim keygen --domain example.org --selector 20261207"],
         ["dkim rotate"] = [$"{CommandTree.Tool} dkim rotate --domain example.com --policy {Policy}"],
         ["dns"] = [$"{CommandTree.Tool} dns {Policy} --format plain"],
         ["dns check"] = [$"{CommandTree.Tool} dns check {Policy} --dns-server 127.0.0.1"],

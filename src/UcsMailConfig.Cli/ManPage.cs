@@ -73,7 +73,7 @@ internal static class ManPage
 
         page.Add(".TP");
         page.Add("\\fBNO_COLOR\\fR");
-        page.Add(Roff("When set (to anything), diff and apply print no colour; colour is only ever used on a terminal."));
+        page.Add(Roff("When set and not empty, diff and apply with --color auto (the default) print no colour; auto colours only on a terminal, and --color always or never wins over NO_COLOR."));
         page.Add(".SH FILES");
         page.AddRange(FileItem("/etc/ucs-mail-config/mail-policy.yaml", "the policy, by convention; every command takes its path"));
         page.AddRange(FileItem("/usr/share/ucs-mail-config/mail-policy.schema.json", "the JSON Schema of the policy: every key with its description, type and default (ucs-mail-config schema prints it)"));

@@ -28,8 +28,13 @@ public sealed class BashCompletionTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public void Completes_the_commands() =>
-        Assert.Equal(["apply", "diff", "dkim", "dns", "render", "schema", "status", "validate"], Complete("ucs-mail-config "));
+    public void Completes_the_commands()
+    {
+        var commands = HelpTree.Commands().Keys.Where(k => k.Length > 0 && !k.Contains(' ')).Order(StringComparer.Ordinal);
+
+        Assert.Equal(commands, Complete("ucs-mail-config "));
+        Assert.Contains("validate", commands);
+    }
 
     [Fact]
     public void Completes_a_commands_subcommands() =>
@@ -59,8 +64,14 @@ public sealed class BashCompletionTests : IDisposable
     }
 
     [Fact]
-    public void An_options_value_is_not_taken_for_a_command() =>
-        Assert.Equal(["--dns-server", "--help", "--root", "--server", "-h"], Complete("ucs-mail-config dns check mail-policy.yaml --root dns -"));
+    public void An_options_value_is_not_taken_for_a_command()
+    {
+        // "dns" is --root's value here, not the command dns again: dns check's options are offered.
+        var options = HelpTree.Commands()["dns check"].Where(o => o != "-?").Order(StringComparer.Ordinal);
+
+        Assert.Equal(options, Complete("ucs-mail-config dns check mail-policy.yaml --root dns -"));
+        Assert.Contains("--dns-server", options);
+    }
 
     private string[] Complete(string line)
     {
