@@ -3,6 +3,7 @@ using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Ucs;
 using UcsMailConfig.Ucs.Import;
@@ -11,7 +12,7 @@ namespace UcsMailConfig;
 
 /// <summary>
 /// The one entry point from a policy to a host, a method per stage of DESIGN.md's data flow:
-/// <see cref="Load"/> (load → validate → model), <see cref="Render"/> and
+/// <see cref="Load(byte[], string)"/> (load → validate → model), <see cref="Render"/> and
 /// <see cref="DeriveDnsRecords"/> (derive → render), <see cref="Plan"/> and <see cref="Apply"/>.
 /// The commands read their input, call these and print what they return; nothing here prints.
 /// Every result is immutable.
@@ -24,6 +25,16 @@ public static class MailPolicyPipeline
     /// </summary>
     public static PolicyLoadResult Load(byte[] content) =>
         content.Length > PolicyLoader.MaxBytes ? PolicyLoader.TooLarge() : PolicyLoader.Load(content);
+
+    /// <summary>
+    /// <see cref="Load(byte[])"/> for the policy read from <paramref name="path"/>, which the
+    /// generated files' headers then name (<see cref="PolicyFileName"/>).
+    /// </summary>
+    public static PolicyLoadResult Load(byte[] content, string path)
+    {
+        var loaded = Load(content);
+        return loaded.Policy is { } policy ? loaded with { Policy = policy with { Source = PolicyFileName.Of(path) } } : loaded;
+    }
 
     /// <summary>
     /// Derive and render: the render model and the files (paths, bytes, modes) it renders to.

@@ -16,7 +16,7 @@ public sealed class DnsChecker
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>How long all questions of one check may take together, by default.</summary>
-    public static readonly TimeSpan DefaultTotal = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultTotal = TimeSpan.FromSeconds(10);
 
     private readonly LookupClient _client;
 
