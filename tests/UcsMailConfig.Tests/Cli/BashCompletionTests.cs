@@ -29,7 +29,7 @@ public sealed class BashCompletionTests : IDisposable
 
     [Fact]
     public void Completes_the_commands() =>
-        Assert.Equal(["apply", "diff", "dkim", "dns", "render", "schema", "status", "validate"], Complete("ucs-mail-config "));
+        Assert.Equal(["apply", "diff", "dkim", "dns", "import", "render", "schema", "status", "validate"], Complete("ucs-mail-config "));
 
     [Fact]
     public void Completes_a_commands_subcommands() =>
