@@ -29,7 +29,7 @@ public sealed class Import2017HostTests
         using var host = new ApplySandbox();
         using var work = new TempDirectory("ucsmail-import");
         var original = Build2017Host(host);
-        using var dns = new BindServer($"example.com. IN TXT \"{Spf}\"\n");
+        using var dns = new BindServer($"example.com. IN TXT \"{Spf}\"\n_dmarc.example.com. IN TXT \"v=DMARC1; p=quarantine; rua=mailto:dmarc@example.com\"\n");
         var before = Effective(host.Root);
         var signedBefore = Sign(host.Root, work.Path, "before");
 
@@ -45,6 +45,8 @@ public sealed class Import2017HostTests
         var text = File.ReadAllText(imported);
         Assert.Contains("\"03122017\": {state: active}", text, StringComparison.Ordinal);
         Assert.Contains("mechanisms: [mx, a, include:_spf.mail-provider.example]", text, StringComparison.Ordinal);
+        Assert.Contains("policy: quarantine  # from TXT _dmarc.example.com (published, asked the DNS server 127.0.0.1:", text, StringComparison.Ordinal);
+        Assert.Contains("rua: [\"mailto:dmarc@example.com\"]", text, StringComparison.Ordinal);
         Assert.Matches(@"default_action: accept  # from /etc/univention/templates/files/etc/postfix/main\.cf\.d/10_general:\d+ \(hand edit of a stock template\)", text);
         Assert.NotNull(PolicyLoader.LoadFile(imported).Policy);
         var restore = json.RootElement.GetProperty("steps").EnumerateArray().Single().GetString()!;

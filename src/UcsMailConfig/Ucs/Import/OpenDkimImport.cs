@@ -63,6 +63,12 @@ internal sealed class OpenDkimImport(string root, PolicyText text, List<LeftOut>
         text.Set(["dkim", "oversign_headers"], PolicyText.Flow(oversign), settings.ContainsKey("oversignheaders") ? At("oversignheaders") : new ImportSource(null, 0, "OpenDKIM's default: none"));
         TakeHosts(settings, At);
         TakeKeys(settings, At);
+        if (Domains.Count == 0)
+        {
+            // The policy refuses DKIM without a selector (UMC040); what kept each one out is listed.
+            text.Set(["dkim", "enabled"], "false", new ImportSource(ConfPath, 0, "no key OpenDKIM could sign with"));
+        }
+
         foreach (var (key, (value, line)) in settings.Where(s => !Handled.Contains(s.Key)).OrderBy(s => s.Value.Line))
         {
             if (!Fixed.Contains(key))

@@ -61,7 +61,9 @@ internal static class TlsImport
         var handled = new HashSet<string>(StockUcsParameters.MilterParameters.Append(StockUcsParameters.InboundTlsLevel), StringComparer.Ordinal);
         foreach (var (file, name, line, value) in sources.SettingsOf("ucs-mail-config's fragment"))
         {
+            // What derive writes by itself for milters and signing, not what a policy set.
             var automatic = RenderModelDeriver.SignatureSafeDelivery.Any(s => s.Name == name && s.Value == value) && signs
+                || name == StockContentFilter.MilterMapsParameter && value == StockContentFilter.MilterMapsValue
                 || name == StockUcsParameters.DnsSupportLevel && value == "dnssec" && text.Taken.Any(t => t.Key.StartsWith("tls.", StringComparison.Ordinal) && t.Value.Contains("dane", StringComparison.Ordinal));
             if (!handled.Contains(name) && !automatic)
             {
