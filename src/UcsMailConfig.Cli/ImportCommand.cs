@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Ucs.Import;
 
@@ -67,7 +68,7 @@ internal static class ImportCommand
 
             if (parse.GetValue(json))
             {
-                stdout.WriteLine(JsonSerializer.Serialize(new ImportJson(exit, report.Outcome.ToString().ToLowerInvariant(), report.Policy, outPath, report.Taken, report.LeftOut, report.Steps, report.Notes, report.Errors), ImportJsonContext.Default.ImportJson));
+                stdout.WriteLine(JsonOutput.Write(new ImportJson(exit, report.Outcome.ToString().ToLowerInvariant(), report.Policy, outPath, report.Taken, report.LeftOut, report.Steps, report.Notes, report.Errors), ImportJsonContext.Default.ImportJson));
             }
             else if (report.Policy is { } text && outPath is null)
             {
