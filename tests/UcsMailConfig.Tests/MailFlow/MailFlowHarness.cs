@@ -66,16 +66,17 @@ public sealed class MailFlowHarness : IDisposable
     public int DkimPort => _dkimPort;
 
     /// <summary>
-    /// Builds and starts everything. <paramref name="openDkimAsService"/>: OpenDKIM runs through
+    /// Builds and starts everything. <paramref name="prepare"/> changes the host (main.cf.local,
+    /// master.cf) before apply reads it. <paramref name="openDkimAsService"/>: OpenDKIM runs through
     /// the systemctl stand-in (<see cref="Service"/>), which every <see cref="Apply"/> is given, so
     /// apply's reload or restart reaches it.
     /// </summary>
-    public static MailFlowHarness Start(TestPolicy policy, Receiver receiver, bool openDkimAsService = false)
+    public static MailFlowHarness Start(TestPolicy policy, Receiver receiver, Action<StockUcsRoot, PostfixInstance>? prepare = null, bool openDkimAsService = false)
     {
         var harness = new MailFlowHarness();
         try
         {
-            harness.Build(policy, receiver, openDkimAsService);
+            harness.Build(policy, receiver, prepare, openDkimAsService);
             return harness;
         }
         catch
@@ -125,6 +126,9 @@ public sealed class MailFlowHarness : IDisposable
             : throw new InvalidOperationException($"Postfix did not say which queue ID it gave the message: {response}");
     }
 
+    /// <summary>The DKIM verifier with the records `ucs-mail-config dns` printed for this policy.</summary>
+    public DkimCheck Verifier => new(_records);
+
     /// <summary>Sends one message of the matrix, waits until the sink has it, and checks its signature.</summary>
     public Delivery Deliver(MailCase mailCase)
     {
@@ -170,7 +174,7 @@ public sealed class MailFlowHarness : IDisposable
         }
     }
 
-    private void Build(TestPolicy policy, Receiver receiver, bool openDkimAsService)
+    private void Build(TestPolicy policy, Receiver receiver, Action<StockUcsRoot, PostfixInstance>? prepare, bool openDkimAsService)
     {
         int relayPort;
         if (receiver == Receiver.Unreachable)
@@ -186,6 +190,7 @@ public sealed class MailFlowHarness : IDisposable
 
         _root = new StockUcsRoot(SafeParent);
         _postfix = new PostfixInstance(_root, $"[127.0.0.1]:{relayPort}");
+        prepare?.Invoke(_root, _postfix);
         if (policy.Dkim)
         {
             CreateKey();
