@@ -21,8 +21,7 @@ internal enum OpenDkimAction
 /// opendkim(8) of OpenDKIM 2.11 (Debian 12, UCS 5.2), section OPERATION: on SIGUSR1 the
 /// configuration file is re-read, "the following configuration file values … are not reloaded":
 /// exactly <see cref="Names"/>. Everything else, among it the KeyTable, SigningTable,
-/// InternalHosts and the keys, a reload picks up, for connections that begin after it; a
-/// connection already open finishes with the configuration it began with.
+/// InternalHosts and the keys, a reload picks up while the socket stays open.
 /// </summary>
 internal static class OpenDkimStartSettings
 {

@@ -164,7 +164,7 @@ public sealed class StatusTests
         using var dns = new BindServer(host.Zone());
         using var openDkim = host.StartOpenDkim();
         // Stopped, OpenDKIM still has its listening socket: the kernel accepts a connection, nobody answers.
-        ExternalProgram.Check("kill", ["-STOP", $"{openDkim.ProcessId}"]);
+        Signal("STOP", openDkim.ProcessId);
         try
         {
             var check = host.Status("--check", "--dns-server", dns.Address);
@@ -175,9 +175,13 @@ public sealed class StatusTests
         }
         finally
         {
-            ExternalProgram.Check("kill", ["-CONT", $"{openDkim.ProcessId}"]);
+            Signal("CONT", openDkim.ProcessId);
         }
     }
+
+    // The shell's own kill: CI's Debian has no procps, which holds /bin/kill.
+    private static void Signal(string signal, int processId) =>
+        ExternalProgram.Check("/bin/sh", ["-c", $"kill -{signal} {processId}"]);
 
     /// <summary>A sandbox host with a one-domain policy applied, OpenDKIM on a free loopback port.</summary>
     private sealed class Host : IDisposable

@@ -98,11 +98,9 @@ public sealed class NoUnsignedWindowTests(ITestOutputHelper output)
         Assert.Contains(window == Window.Reload ? "reload" : "restart", harness.Service.Verbs);
         Assert.DoesNotContain(window == Window.Reload ? "restart" : "reload", harness.Service.Verbs);
         Assert.Matches(new Regex(@"postfix/master\[\d+\]: reload"), harness.Postfix.Log());
-        var verdicts = stream.Accepted.Select(id =>
-        {
-            var received = Poll.Until(() => harness.Sink.Find(id), DeliveryLimit, () => $"{id} at the receiver; mail log:\n{harness.Postfix.Log()}");
-            return (Id: id, Selector: SelectorOf(received.Data), Verdict: check.Verify(received.Data));
-        }).ToList();
+        var arrived = Poll.Until(() => Arrived(harness.Sink, stream.Accepted), DeliveryLimit,
+            () => $"{stream.Accepted.Count} accepted messages (of which {harness.Sink.Messages.Count} arrived) at the receiver; mail log:\n{harness.Postfix.Log()}");
+        var verdicts = stream.Accepted.Select(id => (Id: id, Selector: SelectorOf(arrived[id].Data), Verdict: check.Verify(arrived[id].Data))).ToList();
         var unsigned = verdicts.Count(v => v.Selector is null);
         var missed = verdicts.Where(v => v.Selector is null).Select(v => v.Id).Concat(stream.Tempfailed).Select(id => stream.SubmittedAt[id]).Order().ToList();
         var figures = $"{window}: {stream.Accepted.Count + stream.Tempfailed.Count} submitted, {stream.Accepted.Count} accepted and delivered, "
@@ -140,6 +138,21 @@ public sealed class NoUnsignedWindowTests(ITestOutputHelper output)
         File.WriteAllText(path, $"#!/bin/sh\n[ \"$1\" = reload ] && shift && set -- restart \"$@\"\nexec '{harness.Service.Systemctl}' \"$@\"\n");
         File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
         return path;
+    }
+
+    /// <summary>The received messages by Message-ID, once every one of <paramref name="expected"/> is among them; else null.</summary>
+    private static Dictionary<string, ReceivedMessage>? Arrived(SmtpSink sink, IReadOnlyList<string> expected)
+    {
+        var byId = new Dictionary<string, ReceivedMessage>(StringComparer.Ordinal);
+        foreach (var message in sink.Messages)
+        {
+            if (Regex.Match(message.Text, @"^Message-Id: <([^>]+)>", RegexOptions.Multiline | RegexOptions.IgnoreCase) is { Success: true } id)
+            {
+                byId[id.Groups[1].Value] = message;
+            }
+        }
+
+        return expected.All(byId.ContainsKey) ? byId : null;
     }
 
     private static MimeMessage Message(string messageId) => TestMail.Build(MailCase.PlainAscii, messageId);

@@ -70,6 +70,9 @@ public sealed class SmtpSink : IDisposable
     public ReceivedMessage? Find(string marker) =>
         _messages.FirstOrDefault(m => m.Text.Contains(marker, StringComparison.Ordinal));
 
+    /// <summary>Every message that arrived so far, in order of arrival.</summary>
+    public IReadOnlyList<ReceivedMessage> Messages => [.. _messages];
+
     public void Dispose()
     {
         if (_disposed)
