@@ -80,7 +80,7 @@ internal static class StatusReader
         try
         {
             plan = Planner.Plan(tree, model, root, Planner.Previous(root, journal), journal);
-            if (!File.Exists(Path.Combine(root, "etc/postfix/main.cf")))
+            if (!Files.TrustedRead.Exists(root, "etc/postfix/main.cf"))
             {
                 unreadable.Add($"there is no {Path.Combine(root, "etc/postfix/main.cf")}");
             }
@@ -98,7 +98,7 @@ internal static class StatusReader
                 }
             }
         }
-        catch (StateRefusedException e)
+        catch (Exception e) when (e is StateRefusedException or Files.UntrustedFileException)
         {
             unreadable.Add(e.Message);
             return Partial(installed, journalLocation);
