@@ -11,6 +11,8 @@ namespace UcsMailConfig.Files;
 /// are root's 0644 files in root's 0755 folders. A symlink, a non-file where a file must be,
 /// another owner, or group/other write raises <see cref="UntrustedFileException"/> naming the
 /// path; nothing is read through it. A missing file or folder on the way is simply missing.
+/// <see cref="OwnedFile"/> reads a file outside the root that the tool once was given (the
+/// installed policy) by the same walk from "/", with the rule for an admin's own file.
 /// </summary>
 internal static class TrustedRead
 {
@@ -167,6 +169,75 @@ internal static class TrustedRead
         }
 
         return current;
+    }
+
+    /// <summary>
+    /// A file the admin named outside the root (the installed policy): every folder from "/" down
+    /// and the file are opened without following a symlink, the file must be a regular file, and
+    /// each folder must be owned by root or by the file's owner and writable by nobody else —
+    /// except a root-owned sticky folder such as /tmp, where only an entry's owner may replace it.
+    /// The file itself must not be writable by its group or others.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">the file or a folder on its way is missing.</exception>
+    /// <exception cref="UntrustedFileException">a symlink, or someone else could replace or change it.</exception>
+    public static byte[] OwnedFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var folders = new List<(string Shown, FileStatus Status)>();
+        var current = Posix.OpenRoot("/");
+        try
+        {
+            var names = full.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var shown = "";
+            for (var i = 0; i < names.Length; i++)
+            {
+                folders.Add((shown.Length == 0 ? "/" : shown, Posix.Status(current, shown)));
+                shown += "/" + names[i];
+                var last = i == names.Length - 1;
+                Descriptor next;
+                try
+                {
+                    next = last ? Posix.OpenFileAt(current, names[i], shown) : Posix.OpenFolderAt(current, names[i], shown);
+                }
+                catch (PosixException e) when (e.Errno == Posix.NoSuchFile)
+                {
+                    throw new FileNotFoundException($"{shown} does not exist", full);
+                }
+                catch (PosixException e) when (e.Errno is Posix.TooManySymlinks or Posix.NotADirectory)
+                {
+                    throw Refusal(shown, Posix.EntryStatus(current, names[i], shown).IsRegularFile ? "is not a folder" : "is a symlink");
+                }
+
+                current.Dispose();
+                current = next;
+            }
+
+            var file = Posix.Status(current, full);
+            var problem = !file.IsRegularFile ? (full, "is not a regular file")
+                : (file.Permissions & OthersWrite) != 0 ? (full, $"has mode {Convert.ToString((int)file.Permissions, 8)}, writable by its group or others")
+                : folders.Select(f => (f.Shown, FolderProblem(f.Status, file.UserId))).FirstOrDefault(f => f.Item2 is not null);
+            if (problem.Item2 is { } why)
+            {
+                throw Refusal(problem.Item1, why);
+            }
+
+            using var stream = new FileStream(current.Handle(), FileAccess.Read, bufferSize: 0);
+            using var content = new MemoryStream();
+            stream.CopyTo(content);
+            return content.ToArray();
+        }
+        finally
+        {
+            current.Dispose();
+        }
+    }
+
+    private static string? FolderProblem(FileStatus folder, uint fileOwner)
+    {
+        var sticky = (folder.Permissions & UnixFileMode.StickyBit) != 0;
+        return folder.UserId != 0 && folder.UserId != fileOwner ? $"is owned by uid {folder.UserId}, neither root nor the file's owner"
+            : (folder.Permissions & OthersWrite) != 0 && !(sticky && folder.UserId == 0) ? $"has mode {Convert.ToString((int)folder.Permissions, 8)}, writable by its group or others"
+            : null;
     }
 
     private static void Check(Descriptor descriptor, string path, bool directory)

@@ -55,7 +55,8 @@ internal static class StatusReader
         byte[] content;
         try
         {
-            content = File.ReadAllBytes(applied.PolicyPath);
+            // Outside the root, named by the log: read only if nobody but root or its owner could have replaced it.
+            content = Files.TrustedRead.OwnedFile(applied.PolicyPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
