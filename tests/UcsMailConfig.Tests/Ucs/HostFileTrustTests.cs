@@ -1,6 +1,7 @@
 using UcsMailConfig.Files;
 using UcsMailConfig.Tests.Apply;
 using UcsMailConfig.Tests.Support;
+using UcsMailConfig.Tests.UcrFixture;
 using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Tests.Ucs;
@@ -118,6 +119,49 @@ public sealed class HostFileTrustTests
         Assert.Null(TrustedRead.Bytes(root.Path, "etc/univention/base-ldap.conf"));
         Assert.Null(TrustedRead.Bytes(root.Path, "var/lib/dpkg/status"));
         Assert.Throws<UntrustedFileException>(() => TrustedRead.Bytes(root.Path, "etc/../../etc/shadow"));
+    }
+
+    [Theory]
+    [InlineData("symlink", "is a symlink")]
+    [InlineData("group-write", "writable by its group or others")]
+    [InlineData("folder-owner", "neither root nor the file's owner")]
+    [InlineData("folder-world-write", "writable by its group or others")]
+    public void Status_refuses_an_installed_policy_that_someone_else_could_have_replaced(string how, string what)
+    {
+        using var host = new ApplySandbox();
+        using var folder = new TempDirectory("ucsmail-policy");
+        var policy = folder.Combine("mail-policy.yaml");
+        File.Copy(ApplySandbox.Example("single-domain"), policy);
+        var applied = host.Apply(policy);
+        Assert.True(applied.Exit == 0, applied.Out + applied.Err);
+        var named = how.StartsWith("folder", StringComparison.Ordinal) ? folder.Path : policy;
+        switch (how)
+        {
+            case "symlink":
+                File.Move(policy, folder.Combine("real.yaml"));
+                File.CreateSymbolicLink(policy, folder.Combine("real.yaml"));
+                break;
+            case "group-write":
+                File.SetUnixFileMode(policy, File.GetUnixFileMode(policy) | UnixFileMode.GroupWrite);
+                break;
+            case "folder-owner":
+                ExternalProgram.Check("chown", [Attacker, folder.Path]);
+                break;
+            default:
+                File.SetUnixFileMode(folder.Path, File.GetUnixFileMode(folder.Path) | UnixFileMode.OtherWrite);
+                break;
+        }
+
+        var status = CliRun.Run("status", "--root", host.Root, "--ucr", UcrFixtureRunner.ScriptPath, "--dns-total", "1");
+        var check = CliRun.Run("status", "--check", "--root", host.Root, "--ucr", UcrFixtureRunner.ScriptPath, "--dns-total", "1");
+
+        Assert.True(status.Exit == 1, status.ToString());
+        var error = Assert.Single(status.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.StartsWith($"error: cannot read the installed policy {policy}: {named} ", error, StringComparison.Ordinal);
+        Assert.Contains(what, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", status.ToString(), StringComparison.Ordinal);
+        Assert.True(check.Exit == 3, check.ToString());
+        Assert.StartsWith("UNKNOWN: ", check.Stdout, StringComparison.Ordinal);
     }
 
     /// <summary>A host the policy was applied to: the attack comes later, against an installation.</summary>
