@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds ucs-mail-config_<version>_amd64.deb with dpkg-deb from the NativeAOT binary (run
 # packaging/publish-aot.sh first): the binary, the JSON Schema, the examples with their
-# expected output, a man page generated from --help, and the copyright file.
+# expected output, the man page and bash completion made from the command definitions, and the
+# copyright file.
 # Usage: packaging/build-deb.sh [BINARY [OUT_DIR]]
 #   (defaults: artifacts/aot/ucs-mail-config, artifacts)
 # DEB_MAINTAINER overrides the Maintainer field.
@@ -28,8 +29,11 @@ while IFS= read -r -d '' file; do
 done < <(find examples -type f -print0)
 sed -i 's|schema=\.\./\.\./templates/mail-policy\.schema\.json|schema=file:///usr/share/ucs-mail-config/mail-policy.schema.json|' \
   "$share"/examples/*/mail-policy.yaml
-install -d -m 0755 "$root/usr/share/man/man1"
-bash packaging/make-manpage.sh "$binary" | gzip -9n > "$root/usr/share/man/man1/ucs-mail-config.1.gz"
+# The man page and the bash completion come from the binary's own command definitions (a hidden command).
+install -d -m 0755 "$root/usr/share/man/man1" "$root/usr/share/bash-completion/completions"
+"$binary" packaging man-page | gzip -9n > "$root/usr/share/man/man1/ucs-mail-config.1.gz"
+"$binary" packaging bash-completion > "$root/usr/share/bash-completion/completions/ucs-mail-config"
+chmod 0644 "$root/usr/share/bash-completion/completions/ucs-mail-config"
 install -D -m 0644 packaging/debian/copyright "$root/usr/share/doc/ucs-mail-config/copyright"
 
 # The binary links libc only (libstdc++ and zlib are compiled in); anything else is a

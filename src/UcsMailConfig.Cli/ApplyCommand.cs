@@ -23,9 +23,11 @@ internal static class ApplyCommand
         var planOptions = new PlanOptions();
         var check = new Option<bool>("--check") { Description = "Only plan: exit 2 if changes are pending, 0 if not, 5 if apply would refuse; change nothing" };
         var json = new Option<bool>("--json") { Description = "Print a JSON report on stdout (changed, files, variables, commands, errors, warnings)" };
+        var diff = new Option<bool>("--diff") { Description = "Print the whole unified diff of each changed file instead of one line per file with its line counts (see also the diff command)" };
+        var color = ColorOption.Create();
         var command = new Command("apply", "Apply a policy: check it with the real tools, write the UCR templates, ucr register/set/commit, verify, reload - or roll everything back. " + ExitCodeHelp)
         {
-            policy, check, json,
+            policy, check, json, diff, color,
         };
         planOptions.AddTo(command);
         command.SetAction(parse =>
@@ -79,9 +81,9 @@ internal static class ApplyCommand
             {
                 stdout.WriteLine(ApplyJson.Report(report with { Warnings = [.. loaded.Warnings.Select(w => w.FormatWithoutSeverity(loaded.Name)), .. report.Warnings] }, exitCode));
             }
-            else
+            else if (!planOptions.Quiet(parse))
             {
-                WriteHuman(report, stdout);
+                WriteHuman(report, parse.GetValue(diff) ? plan => PlanText.Full(plan, ColorOption.Enabled(parse.GetRequiredValue(color), terminal)) : PlanText.Summary, stdout);
             }
 
             WriteProblems(report, stderr);
@@ -122,11 +124,12 @@ internal static class ApplyCommand
         }
     }
 
-    private static void WriteHuman(ApplyReport report, TextWriter stdout)
+    // The changes as the admin chose (a line per file, or the whole diff), before what ran.
+    private static void WriteHuman(ApplyReport report, Func<ApplyPlan, string> describe, TextWriter stdout)
     {
-        if (report.Plan is { } plan && report.Outcome == ApplyOutcome.Pending)
+        if (report.Plan is { HasChanges: true } plan && report.Outcome is ApplyOutcome.Pending or ApplyOutcome.Applied)
         {
-            stdout.Write(DiffCommand.Describe(plan));
+            stdout.Write(describe(plan));
         }
 
         foreach (var record in report.Commands)

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Ucs;
 
 namespace UcsMailConfig.Cli;
@@ -10,7 +10,7 @@ namespace UcsMailConfig.Cli;
 /// </summary>
 internal static class ApplyJson
 {
-    public static string Report(ApplyReport report, int exitCode) => JsonSerializer.Serialize(new JsonReport(
+    public static string Report(ApplyReport report, int exitCode) => JsonOutput.Write(new JsonReport(
         report.Changed,
         report.Outcome.ToString().ToLowerInvariant(),
         exitCode,
@@ -26,7 +26,7 @@ internal static class ApplyJson
         Drift = [.. report.Plan?.Drift.Select(d => d.ToString()) ?? []],
     }, ApplyJsonContext.Default.JsonReport);
 
-    public static string Invalid(string diagnostics) => JsonSerializer.Serialize(new JsonReport(
+    public static string Invalid(string diagnostics) => JsonOutput.Write(new JsonReport(
         false, "invalid", ExitCodes.InvalidInput, [], [], [], [],
         [.. diagnostics.Split('\n', StringSplitOptions.RemoveEmptyEntries)], [], [], false), ApplyJsonContext.Default.JsonReport);
 }

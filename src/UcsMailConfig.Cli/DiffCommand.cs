@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text;
-using UcsMailConfig.Rendering;
 using UcsMailConfig.Ucs;
 
 namespace UcsMailConfig.Cli;
@@ -18,7 +16,8 @@ internal static class DiffCommand
         var (stdout, stderr) = (terminal.Out, terminal.Error);
         var policy = PolicyInput.CreateArgument();
         var planOptions = new PlanOptions();
-        var command = new Command("diff", "Show what 'apply' would change on the host: a unified diff per file and the UCR variables; the same check as 'apply --check'. Exit 0 when nothing would change, 1 invalid input, 2 when something would change, 5 when apply would refuse (lock held, a program missing, a key or DNS precondition), 70 a bug in the tool.") { policy };
+        var color = ColorOption.Create();
+        var command = new Command("diff", "Show what 'apply' would change on the host: a unified diff per file and the UCR variables; the same check as 'apply --check'. Exit 0 when nothing would change, 1 invalid input, 2 when something would change, 5 when apply would refuse (lock held, a program missing, a key or DNS precondition), 70 a bug in the tool.") { policy, color };
         planOptions.AddTo(command);
         command.SetAction(parse =>
         {
@@ -36,7 +35,7 @@ internal static class DiffCommand
             var report = MailPolicyPipeline.Plan(loaded.Policy, options);
             if (report.Plan is { } plan)
             {
-                stdout.Write(Describe(plan));
+                stdout.Write(PlanText.Full(plan, ColorOption.Enabled(parse.GetRequiredValue(color), terminal)));
             }
 
             foreach (var note in report.Notes)
@@ -48,35 +47,5 @@ internal static class DiffCommand
             return ApplyCommand.ExitCodeOf(report.Outcome);
         });
         return command;
-    }
-
-    /// <summary>The plan for a person: diffs, variables, and a one-line summary.</summary>
-    public static string Describe(ApplyPlan plan)
-    {
-        var text = new StringBuilder();
-        foreach (var file in plan.Files)
-        {
-            var old = file.Action == FileAction.Create ? "/dev/null" : "a/" + file.Path;
-            var @new = file.Action == FileAction.Remove ? "/dev/null" : "b/" + file.Path;
-            var diff = UnifiedDiff.Create(Encoding.UTF8.GetString(file.OldContent), Encoding.UTF8.GetString(file.NewContent), old, @new);
-            text.Append(diff.Length > 0 ? diff : $"mode of {file.Path} changes to {Convert.ToString((int)file.Mode, 8)}\n");
-        }
-
-        foreach (var drift in plan.Drift)
-        {
-            text.Append($"drift: {drift}\n");
-        }
-
-        foreach (var variable in plan.Variables)
-        {
-            text.Append(variable.NewValue is null
-                ? $"ucr unset {variable.Name}    (was {variable.OldValue})\n"
-                : $"ucr set {variable.Name}={variable.NewValue}    (was {variable.OldValue ?? "unset"})\n");
-        }
-
-        text.Append(plan.HasChanges
-            ? $"{plan.Files.Length} file(s) and {plan.Variables.Length} UCR variable(s) would change{(plan.Drift.Count(d => d.Repairable) is > 0 and var repairs ? $", {repairs} drift(s) be repaired" : "")}; ucr commit {(plan.CommitTargets.Length > 0 ? string.Join(' ', plan.CommitTargets) : "nothing")}\n"
-            : "nothing to change\n");
-        return text.ToString();
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using UcsMailConfig.Dns;
 
 namespace UcsMailConfig.Cli;
@@ -16,19 +15,19 @@ internal static class DnsCheckCommand
     {
         var (stdout, stderr) = (terminal.Out, terminal.Error);
         var policyArgument = PolicyInput.CreateArgument();
-        var serverOption = new Option<string?>("--dns-server", "--server") { Description = "Ask only this DNS server: IP or IP:PORT (default: the resolvers of /etc/resolv.conf)" };
+        var dns = new DnsQuestionOptions();
         var root = KeyOptions.Root();
-        var command = new Command("check", "Compare the published DNS records with the policy and the local DKIM keys. Exit 0 all match, 2 mismatches, 1 could not check.")
+        var command = new Command("check", "Compare the published DNS records with the policy and the local DKIM keys, with the same bounded DNS questions as status. Exit 0 all match, 2 mismatches, 1 could not check.")
         {
-            policyArgument, serverOption, root,
+            policyArgument, root,
         };
+        dns.AddTo(command);
         command.SetAction(parse =>
         {
             var path = parse.GetRequiredValue(policyArgument);
-            IPEndPoint? server = null;
-            if (parse.GetValue(serverOption) is { } serverText && !DnsServerAddress.TryParse(serverText, out server))
+            if (dns.Build(parse, out var error) is not { } questions)
             {
-                return InvalidInput.Report(stderr, $"--dns-server: '{serverText}' is not valid; expected {DnsServerAddress.Expectation}");
+                return InvalidInput.Report(stderr, error!);
             }
 
             if (PolicyInput.Load(path, terminal) is not { } loaded
@@ -37,14 +36,14 @@ internal static class DnsCheckCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var results = new DnsChecker(server, DnsChecker.DefaultTimeout).Check(MailPolicyPipeline.DeriveDnsRecords(loaded.Policy, keys));
+            var results = new DnsChecker(questions.Server, questions.Timeout).Check(MailPolicyPipeline.DeriveDnsRecords(loaded.Policy, keys), questions.Total);
             foreach (var result in results)
             {
                 stdout.WriteLine($"{Label(result.Status),-10} {result.Expected.Name} TXT: {result.Detail}");
             }
 
             var matching = results.Count(r => r.IsMatch);
-            stdout.WriteLine($"{matching} of {results.Length} record(s) match{(server is null ? "" : $" on {server}")}.");
+            stdout.WriteLine($"{matching} of {results.Length} record(s) match{(questions.Server is null ? "" : $" on {questions.Server}")}.");
             return results.Any(r => r.Status == DnsCheckStatus.Unanswered) ? ExitCodes.InvalidInput
                 : matching < results.Length ? ExitCodes.ChangesPending
                 : ExitCodes.Success;

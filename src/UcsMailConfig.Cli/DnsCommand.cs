@@ -1,12 +1,13 @@
 using System.CommandLine;
 using UcsMailConfig.Dns;
+using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;
 
 namespace UcsMailConfig.Cli;
 
 /// <summary>
-/// <c>dns POLICY [--format zone|plain|json]</c>: print the TXT records to publish (DKIM per
-/// selector, SPF, DMARC). A selector whose key file is missing is an error (exit 1, nothing
+/// <c>dns POLICY [--format zone|plain|json] [--domain D]</c>: print the TXT records to publish (DKIM per
+/// selector, SPF, DMARC), of every domain or of one zone. A selector whose key file is missing is an error (exit 1, nothing
 /// printed), unless <c>--allow-missing-keys</c> turns it into a warning and a comment line.
 /// </summary>
 internal static class DnsCommand
@@ -22,10 +23,11 @@ internal static class DnsCommand
         };
         format.AcceptOnlyFromAmong("zone", "plain", "json");
         var root = KeyOptions.Root();
+        var domainOption = new Option<string?>("--domain") { Description = "Print only this domain's records; in the zone form with names relative to its zone ('@' for the domain itself), for that zone's file" };
         var allowMissing = new Option<bool>("--allow-missing-keys") { Description = "Print the other records when a selector's key file does not exist yet (its record becomes a comment)" };
         var command = new Command("dns", "Print the DNS records (DKIM, SPF, DMARC) the policy asks to publish.")
         {
-            policyArgument, format, root, allowMissing, DnsCheckCommand.Create(terminal),
+            policyArgument, format, domainOption, root, allowMissing, DnsCheckCommand.Create(terminal),
         };
         command.SetAction(parse =>
         {
@@ -37,11 +39,23 @@ internal static class DnsCommand
             }
 
             var records = MailPolicyPipeline.DeriveDnsRecords(loaded.Policy, keys);
+            DomainName? zone = null;
+            if (parse.GetValue(domainOption) is { } domainText)
+            {
+                if (!DomainName.TryParse(domainText, out var domain) || !loaded.Policy.Domains.Any(d => d.Name == domain))
+                {
+                    return InvalidInput.Report(stderr, $"--domain: {domainText} is not a domain of {loaded.Name}; {(loaded.Policy.Domains.IsEmpty ? "it has none" : $"it has {string.Join(", ", loaded.Policy.Domains.Select(d => d.Name.Value))}")}");
+                }
+
+                zone = domain;
+                records = [.. records.Where(r => r.Domain == domain)];
+            }
+
             stdout.Write(parse.GetValue(format) switch
             {
                 "plain" => DnsText.Plain(records),
                 "json" => DnsJson.Write(records),
-                _ => DnsText.Zone(records),
+                _ => DnsText.Zone(records, zone),
             });
             return ExitCodes.Success;
         });

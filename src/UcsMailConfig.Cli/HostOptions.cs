@@ -9,16 +9,16 @@ namespace UcsMailConfig.Cli;
 /// </summary>
 internal sealed class HostOptions
 {
-    public Option<string> Root { get; } = new("--root") { Description = "The host's root folder (a sandbox for tests and reviews)", DefaultValueFactory = _ => "/" };
+    public Option<string> Root { get; } = new("--root") { HelpName = ValueNames.Folder, Description = "The host's root folder (a sandbox for tests and reviews)", DefaultValueFactory = _ => "/" };
 
-    private readonly Option<string?> _ucr = new("--ucr") { Description = "Path of ucr (default: $UCSMAIL_UCR or /usr/sbin/ucr)" };
-    private readonly Option<string?> _postconf = new("--postconf") { Description = "Path of postconf (default: $UCSMAIL_POSTCONF or /usr/sbin/postconf)" };
-    private readonly Option<string?> _postfix = new("--postfix") { Description = "Path of postfix (default: $UCSMAIL_POSTFIX or /usr/sbin/postfix)" };
-    private readonly Option<string?> _opendkim = new("--opendkim") { Description = "Path of opendkim (default: $UCSMAIL_OPENDKIM or /usr/sbin/opendkim)" };
-    private readonly Option<string?> _postqueue = new("--postqueue") { Description = "Path of postqueue (default: $UCSMAIL_POSTQUEUE or /usr/sbin/postqueue)" };
-    private readonly Option<string?> _systemctl = new("--systemctl") { Description = "Path of systemctl (default: $UCSMAIL_SYSTEMCTL or /usr/bin/systemctl)" };
-    private readonly Option<string?> _postmap = new("--postmap") { Description = "Path of postmap (default: $UCSMAIL_POSTMAP or /usr/sbin/postmap)" };
-    private readonly Option<string?> _dpkgQuery = new("--dpkg-query") { Description = "Path of dpkg-query (default: $UCSMAIL_DPKG_QUERY or /usr/bin/dpkg-query)" };
+    private readonly Option<string?> _ucr = new("--ucr") { HelpName = ValueNames.Program, Description = "Path of ucr (default: $UCSMAIL_UCR or /usr/sbin/ucr)" };
+    private readonly Option<string?> _postconf = new("--postconf") { HelpName = ValueNames.Program, Description = "Path of postconf (default: $UCSMAIL_POSTCONF or /usr/sbin/postconf)" };
+    private readonly Option<string?> _postfix = new("--postfix") { HelpName = ValueNames.Program, Description = "Path of postfix (default: $UCSMAIL_POSTFIX or /usr/sbin/postfix)" };
+    private readonly Option<string?> _opendkim = new("--opendkim") { HelpName = ValueNames.Program, Description = "Path of opendkim (default: $UCSMAIL_OPENDKIM or /usr/sbin/opendkim)" };
+    private readonly Option<string?> _postqueue = new("--postqueue") { HelpName = ValueNames.Program, Description = "Path of postqueue (default: $UCSMAIL_POSTQUEUE or /usr/sbin/postqueue)" };
+    private readonly Option<string?> _systemctl = new("--systemctl") { HelpName = ValueNames.Program, Description = "Path of systemctl (default: $UCSMAIL_SYSTEMCTL or /usr/bin/systemctl)" };
+    private readonly Option<string?> _postmap = new("--postmap") { HelpName = ValueNames.Program, Description = "Path of postmap (default: $UCSMAIL_POSTMAP or /usr/sbin/postmap)" };
+    private readonly Option<string?> _dpkgQuery = new("--dpkg-query") { HelpName = ValueNames.Program, Description = "Path of dpkg-query (default: $UCSMAIL_DPKG_QUERY or /usr/bin/dpkg-query)" };
 
     public void AddTo(Command command)
     {

@@ -9,6 +9,7 @@ internal static class KeyOptions
 {
     public static Option<string?> Root() => new("--root")
     {
+        HelpName = ValueNames.Folder,
         Description = "Look for key files below this folder instead of / (for staging copies and tests)",
     };
 
@@ -20,6 +21,7 @@ internal static class KeyOptions
 
     public static Option<string> KeyFolder() => new("--key-folder")
     {
+        HelpName = ValueNames.Folder,
         Description = $"The folder the key lies below, as the policy's dkim.key_folder names it (default {Policy.Values.KeyFolder.Default})",
         DefaultValueFactory = _ => Policy.Values.KeyFolder.Default,
     };

@@ -17,7 +17,7 @@ internal static class KeygenCommand
         var domainOption = KeyOptions.Domain();
         var selectorOption = new Option<string>("--selector") { Description = "The selector, e.g. a date such as 20261128", Required = true };
         var bitsOption = KeyOptions.Bits();
-        var keyOption = new Option<string?>("--key") { Description = "The key file on the server, below the key folder (default KEY_FOLDER/DOMAIN/SELECTOR.private)" };
+        var keyOption = new Option<string?>("--key") { HelpName = ValueNames.File, Description = "The key file on the server, below the key folder (default KEY_FOLDER/DOMAIN/SELECTOR.private)" };
         var keyFolderOption = KeyOptions.KeyFolder();
         var rootOption = KeyOptions.Root();
         var command = new Command("keygen", "Create a DKIM private key (RSA, PEM, mode 0600) and print the DNS record to publish. Never overwrites a key.")

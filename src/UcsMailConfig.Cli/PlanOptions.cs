@@ -17,11 +17,12 @@ internal sealed class PlanOptions
     private readonly Option<int> _timeout = new("--timeout") { Description = "Seconds each external program may run", DefaultValueFactory = _ => 120 };
     private readonly Option<bool> _generateKeys = new("--generate-keys") { Description = "Create the DKIM keys that pending and active selectors name but that do not exist yet (never over an existing key)" };
     private readonly Option<string?> _dnsServer = new("--dns-server") { Description = "IP[:PORT] of the DNS server asked whether a newly active selector's record is published (default: the system's resolvers)" };
+    private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "Print only warnings and errors: no step-by-step progress on stderr, and apply prints no report (its exit code says how it went; --json still prints its report)" };
     private readonly Option<bool> _activateWithoutDns = new("--activate-without-dns") { Description = "Let a selector start signing although DNS does not show its record yet (receivers will fail its signatures)" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _lockWait, _timeout, _generateKeys, _dnsServer, _activateWithoutDns })
+        foreach (var option in new Option[] { _lockWait, _timeout, _generateKeys, _dnsServer, _activateWithoutDns, _quiet })
         {
             command.Add(option);
         }
@@ -29,9 +30,12 @@ internal sealed class PlanOptions
         _host.AddTo(command);
     }
 
+    /// <summary>--quiet: only warnings and errors.</summary>
+    public bool Quiet(ParseResult parse) => parse.GetValue(_quiet);
+
     /// <summary>
     /// The apply's options, or null with <paramref name="error"/> (one line, without "error: ")
-    /// when one is malformed; <paramref name="stderr"/> gets the note of a wait for the lock.
+    /// when one is malformed; <paramref name="stderr"/> gets the progress (the wait for the lock too) unless --quiet.
     /// </summary>
     public ApplyOptions? Build(ParseResult parse, LoadedPolicy policy, bool checkOnly, TextWriter stderr, out string? error)
     {
@@ -53,7 +57,8 @@ internal sealed class PlanOptions
             GenerateKeys = parse.GetValue(_generateKeys),
             DnsServer = server,
             ActivateWithoutDns = parse.GetValue(_activateWithoutDns),
-            Waiting = message => stderr.WriteLine($"note: {message}"),
+            // Each step as it starts, "apply: ..." (or "diff: ..."), on stderr so stdout stays the report.
+            Progress = Quiet(parse) ? _ => { } : step => stderr.WriteLine($"{parse.CommandResult.Command.Name}: {step.Detail}"),
         };
     }
 }

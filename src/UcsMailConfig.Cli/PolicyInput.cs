@@ -2,6 +2,7 @@ using System.CommandLine;
 using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Policy.Values;
 
 namespace UcsMailConfig.Cli;
 
@@ -24,7 +25,7 @@ internal static class PolicyInput
         byte[] content;
         if (path != StandardInput && Directory.Exists(path))
         {
-            errors.WriteLine($"{name}: error: this is a folder; name the policy file, e.g. {Path.Combine(path, "mail-policy.yaml")}");
+            errors.WriteLine(IsAFolder(path));
             return null;
         }
 
@@ -38,11 +39,12 @@ internal static class PolicyInput
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            errors.WriteLine($"{name}: error: cannot read the policy file: {e.Message}");
+            // A folder put in place after the check above opens as "access denied", even to root.
+            errors.WriteLine(Directory.Exists(path) ? IsAFolder(path) : $"{name}: error: cannot read the policy file: {e.Message}");
             return null;
         }
 
-        var result = MailPolicyPipeline.Load(content);
+        var result = MailPolicyPipeline.Load(content, name);
         foreach (var diagnostic in result.Diagnostics)
         {
             errors.WriteLine(diagnostic.Format(name));
@@ -59,6 +61,9 @@ internal static class PolicyInput
             Warnings = [.. result.Diagnostics.Where(d => d.Severity == Severity.Warning)],
         };
     }
+
+    private static string IsAFolder(string path) =>
+        $"{path}: error: is a folder, not a policy file; name the policy file in it, e.g. {Path.Combine(path, PolicyFileName.Default.Value)}";
 
     // Reads to the end, not to the length the file claims: a FIFO (validate <(cat p.yaml)) or a
     // /proc file has none. One byte more than is allowed is enough to tell that it is too large.

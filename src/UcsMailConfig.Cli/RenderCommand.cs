@@ -14,7 +14,7 @@ internal static class RenderCommand
     {
         var (stdout, stderr) = (terminal.Out, terminal.Error);
         var policy = PolicyInput.CreateArgument();
-        var output = new Option<string>("--out", "-o") { Description = "The folder to write to; it must not exist or be empty, unless --force", Required = true };
+        var output = new Option<string>("--out", "-o") { HelpName = ValueNames.Folder, Description = "The folder to write to; it must not exist or be empty, unless --force", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace what an earlier render wrote into --out (listed in its .ucs-mail-config-render); refuses a folder holding anything else" };
         var command = new Command("render", "Render a policy into UCR templates, .info registration and UCR variable settings, below DIR.") { policy, output, force };
         command.SetAction(parse =>

@@ -18,13 +18,14 @@ internal static class RotateCommand
     {
         var (stdout, stderr) = (terminal.Out, terminal.Error);
         var domainOption = KeyOptions.Domain();
-        var policyOption = new Option<string?>("--policy") { Description = "The policy file; its selectors for the domain count as taken names" };
+        var policyOption = new Option<string?>("--policy") { HelpName = ValueNames.Policy, Description = "The policy file; its selectors for the domain count as taken names" };
         var rootOption = KeyOptions.Root();
         var dateOption = new Option<string?>("--date") { Description = "The day that names the selector, YYYYMMDD (default: today, UTC)" };
         var bitsOption = KeyOptions.Bits();
-        var command = new Command("rotate", "Start a DKIM key rotation: create the next date-named selector's key and print the policy line and DNS record to add.")
+        var anotherOption = new Option<bool>("--another") { Description = "Start a further rotation although one is under way for the domain (a second pending key)" };
+        var command = new Command("rotate", "Start a DKIM key rotation: create the next date-named selector's key and print the policy line and DNS record to add. Refuses (exit 5) while the domain has a pending selector, or a rotation key the policy does not name yet, unless --another.")
         {
-            domainOption, policyOption, rootOption, dateOption, bitsOption,
+            domainOption, policyOption, rootOption, dateOption, bitsOption, anotherOption,
         };
         command.SetAction(parse =>
         {
@@ -48,7 +49,7 @@ internal static class RotateCommand
                 return InvalidInput.Report(stderr, $"--bits: {bits} is not offered; use {DkimKeySize.Expectation}");
             }
 
-            var policySelectors = new List<DkimSelector>();
+            List<DkimSelector>? policySelectors = null;
             var keyFolder = KeyFolder.Default;
             var policyPath = parse.GetValue(policyOption);
             if (policyPath is not null)
@@ -64,8 +65,15 @@ internal static class RotateCommand
                     return InvalidInput.Report(stderr, $"{loaded.Name} has no domain {domain}; add it under domains: first, or check --domain");
                 }
 
-                policySelectors.AddRange(entry.Dkim?.Selectors ?? []);
+                policySelectors = [.. entry.Dkim?.Selectors ?? []];
                 keyFolder = loaded.Policy.Dkim.KeyFolder;
+            }
+
+            // A second run must not quietly make a second pending key: the first rotation is finished first.
+            if (!parse.GetValue(anotherOption) && DkimRotation.Underway(day, domain, keyFolder, policySelectors, root) is [var underway, ..])
+            {
+                stderr.WriteLine($"error: a rotation is under way for {domain}: the selector \"{underway}\" is {(policySelectors?.Any(s => s.Name == underway) == true ? "pending in the policy" : $"a key ({DkimKeyStore.PathUnder(root, DkimSelectorName.DefaultKeyPath(keyFolder, domain, underway))}) that the policy does not name yet")}; finish it first (add it to the policy if needed, publish its DNS record, set it to state: active and apply), or pass --another to start a further one beside it. Nothing was written.");
+                return ExitCodes.Refused;
             }
 
             string selector;
@@ -73,7 +81,7 @@ internal static class RotateCommand
             try
             {
                 selector = DkimRotation.NextSelector(day, name =>
-                    policySelectors.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
+                    (policySelectors ?? []).Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
                     || Path.Exists(DkimKeyStore.PathUnder(root, DkimSelectorName.DefaultKeyPath(keyFolder, domain, name))));
                 RecordPrinter.WarnIfWeak(bits, stderr);
                 key = DkimKeyStore.Create(domain, selector, keyFolder, DkimSelectorName.DefaultKeyPath(keyFolder, domain, selector), bits, root);
@@ -84,7 +92,7 @@ internal static class RotateCommand
             }
 
             RecordPrinter.PrintCreated(key, stdout);
-            var active = policySelectors.Where(s => s.State == SelectorState.Active).Select(s => s.Name).ToList();
+            var active = (policySelectors ?? []).Where(s => s.State == SelectorState.Active).Select(s => s.Name).ToList();
             var policyName = policyPath ?? "the policy";
             stdout.WriteLine();
             stdout.WriteLine("Rotation, step by step:");

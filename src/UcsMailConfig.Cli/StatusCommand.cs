@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Ucs;
 
@@ -22,35 +21,32 @@ internal static class StatusCommand
         var host = new HostOptions();
         var json = new Option<bool>("--json") { Description = "Print the status as one JSON object" };
         var check = new Option<bool>("--check") { Description = "Print one line and exit as a monitoring plugin does (Icinga, Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN" };
-        var dnsServer = new Option<string?>("--dns-server") { Description = "IP[:PORT] of the DNS server asked for the selectors' records (default: the system's resolvers)" };
-        var dnsTimeout = new Option<int>("--dns-timeout") { Description = "Seconds to wait for each DNS answer (tried twice at most)", DefaultValueFactory = _ => (int)DnsChecker.DefaultTimeout.TotalSeconds };
-        var dnsTotal = new Option<int>("--dns-total") { Description = "Seconds all DNS questions may take together", DefaultValueFactory = _ => 10 };
+        var dns = new DnsQuestionOptions();
         var timeout = new Option<int>("--timeout") { Description = "Seconds each external program may run", DefaultValueFactory = _ => 60 };
         var command = new Command("status", "Show what the host runs compared with the installed policy: the last apply, selectors with keys and DNS, the policy's Postfix parameters with their effective values, drift, an interrupted apply, whether OpenDKIM answers. Exit 0 when the host could be read, 1 otherwise; with --check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.")
         {
-            json, check, dnsServer, dnsTimeout, dnsTotal, timeout,
+            json, check, timeout,
         };
+        dns.AddTo(command);
         host.AddTo(command);
         command.SetAction(parse =>
         {
             var asCheck = parse.GetValue(check);
-            IPEndPoint? server = null;
-            var error = parse.GetValue(dnsServer) is { } serverText && !DnsServerAddress.TryParse(serverText, out server) ? $"--dns-server {serverText} is not {DnsServerAddress.Expectation}"
-                : parse.GetValue(dnsTimeout) < 1 || parse.GetValue(dnsTotal) < 1 || parse.GetValue(timeout) < 1 ? "--dns-timeout, --dns-total and --timeout must be at least 1 (seconds)"
-                : null;
-            if (error is not null)
+            var questions = dns.Build(parse, out var error);
+            error ??= parse.GetValue(timeout) < 1 ? "--timeout must be at least 1 (seconds)" : null;
+            if (questions is null || error is not null)
             {
                 if (asCheck)
                 {
-                    stdout.WriteLine($"UNKNOWN: {error}");
+                    stdout.WriteLine($"UNKNOWN: {error!}");
                     return (int)MonitoringState.Unknown;
                 }
 
-                return InvalidInput.Report(stderr, error);
+                return InvalidInput.Report(stderr, error!);
             }
 
-            var status = MailPolicyPipeline.Status(new StatusOptions(Path.GetFullPath(parse.GetRequiredValue(host.Root)), host.Tools(parse), server,
-                TimeSpan.FromSeconds(parse.GetValue(dnsTimeout)), TimeSpan.FromSeconds(parse.GetValue(dnsTotal)), TimeSpan.FromSeconds(parse.GetValue(timeout))));
+            var status = MailPolicyPipeline.Status(new StatusOptions(Path.GetFullPath(parse.GetRequiredValue(host.Root)), host.Tools(parse), questions.Server,
+                questions.Timeout, questions.Total, TimeSpan.FromSeconds(parse.GetValue(timeout))));
             var (state, line) = status.Verdict();
             if (asCheck)
             {
@@ -60,7 +56,7 @@ internal static class StatusCommand
 
             if (parse.GetValue(json))
             {
-                stdout.WriteLine(JsonSerializer.Serialize(new StatusJson(status, state.ToString().ToUpperInvariant(), line), StatusJsonContext.Default.StatusJson));
+                stdout.WriteLine(JsonOutput.Write(new StatusJson(status, state.ToString().ToUpperInvariant(), line), StatusJsonContext.Default.StatusJson));
             }
             else
             {

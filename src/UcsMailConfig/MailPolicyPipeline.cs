@@ -3,14 +3,16 @@ using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Ucs;
+using UcsMailConfig.Ucs.Import;
 
 namespace UcsMailConfig;
 
 /// <summary>
 /// The one entry point from a policy to a host, a method per stage of DESIGN.md's data flow:
-/// <see cref="Load"/> (load → validate → model), <see cref="Render"/> and
+/// <see cref="Load(byte[], string)"/> (load → validate → model), <see cref="Render"/> and
 /// <see cref="DeriveDnsRecords"/> (derive → render), <see cref="Plan"/> and <see cref="Apply"/>.
 /// The commands read their input, call these and print what they return; nothing here prints.
 /// Every result is immutable.
@@ -23,6 +25,16 @@ public static class MailPolicyPipeline
     /// </summary>
     public static PolicyLoadResult Load(byte[] content) =>
         content.Length > PolicyLoader.MaxBytes ? PolicyLoader.TooLarge() : PolicyLoader.Load(content);
+
+    /// <summary>
+    /// <see cref="Load(byte[])"/> for the policy read from <paramref name="path"/>, which the
+    /// generated files' headers then name (<see cref="PolicyFileName"/>).
+    /// </summary>
+    public static PolicyLoadResult Load(byte[] content, string path)
+    {
+        var loaded = Load(content);
+        return loaded.Policy is { } policy ? loaded with { Policy = policy with { Source = PolicyFileName.Of(path) } } : loaded;
+    }
 
     /// <summary>
     /// Derive and render: the render model and the files (paths, bytes, modes) it renders to.
@@ -48,6 +60,18 @@ public static class MailPolicyPipeline
     /// (<see cref="StatusReader"/>); changes nothing.
     /// </summary>
     public static HostStatus Status(StatusOptions options) => StatusReader.Read(options);
+
+    /// <summary>
+    /// Import: the policy a hand-made host already runs, read from the host below
+    /// <see cref="ImportOptions.Root"/> (<see cref="HostImporter"/>), with what it cannot express;
+    /// writes nothing.
+    /// </summary>
+    public static ImportReport Import(ImportOptions options) => HostImporter.Import(options);
+
+    /// <summary>Writes an imported policy to <paramref name="path"/> atomically, mode 0644 (it holds key paths, never keys).</summary>
+    /// <exception cref="IOException">the file cannot be written.</exception>
+    public static void WriteImported(string path, string policy) =>
+        Files.AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(policy), (UnixFileMode)0b110_100_100);
 
     /// <summary>
     /// Apply (only plan when <see cref="ApplyOptions.CheckOnly"/>): make the host match the

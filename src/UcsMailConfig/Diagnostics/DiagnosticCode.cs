@@ -64,6 +64,7 @@ public sealed record DiagnosticCode(string Id, string Title)
     public static readonly DiagnosticCode SpfRecordInMechanisms = new("UMC059", "SPF record text (v=spf1) in the mechanism list");
     public static readonly DiagnosticCode SpfAllInMechanisms = new("UMC060", "SPF 'all' in the mechanism list");
     public static readonly DiagnosticCode OneDeliveryAttempt = new("UMC069", "queue lifetime 0: one delivery attempt only");
+    public static readonly DiagnosticCode SocketInProgramSyntax = new("UMC075", "milter socket in Postfix's or OpenDKIM's own syntax");
 
     // The policy against the key files on the server (dns, dns check): found only where keys are read.
     public static readonly DiagnosticCode WeakDkimKey = new("UMC061", "DKIM key shorter than 2048 bits");

@@ -16,7 +16,7 @@ public sealed class DnsChecker
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>How long all questions of one check may take together, by default.</summary>
-    public static readonly TimeSpan DefaultTotal = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultTotal = TimeSpan.FromSeconds(10);
 
     private readonly LookupClient _client;
 
@@ -99,4 +99,32 @@ public sealed class DnsChecker
 
     /// <summary>True when the server shows <paramref name="record"/> exactly (for a DKIM record: with the local key).</summary>
     public bool IsVisible(DnsRecord record) => record.Value is not null && Check(record).IsMatch;
+
+    /// <summary>
+    /// The TXT values published at <paramref name="name"/> (each record's strings joined), empty
+    /// when the name or the type does not exist; null, with the reason, when the server gave no
+    /// usable answer within the budget.
+    /// </summary>
+    public ImmutableArray<string>? Txt(string name, CancellationToken budget, out string? problem)
+    {
+        problem = null;
+        IDnsQueryResponse response;
+        try
+        {
+            response = _client.QueryAsync(name, QueryType.TXT, QueryClass.IN, budget).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is DnsResponseException or OperationCanceledException)
+        {
+            problem = $"{Server} gave no answer for {name}: {e.Message}";
+            return null;
+        }
+
+        if (response.HasError && response.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain)
+        {
+            problem = $"the server answered {response.ErrorMessage} for {name}";
+            return null;
+        }
+
+        return [.. response.Answers.TxtRecords().Select(txt => string.Concat(txt.Text))];
+    }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using UcsMailConfig.Diagnostics;
 
 namespace UcsMailConfig.Dns;
 
@@ -12,7 +12,7 @@ namespace UcsMailConfig.Dns;
 public static class DnsJson
 {
     public static string Write(ImmutableArray<DnsRecord> records) =>
-        JsonSerializer.Serialize(
+        JsonOutput.Write(
             new DnsRecordsDocument([.. records.Select(r => new DnsRecordEntry(
                 r.Domain.Value,
                 r.Kind.ToString().ToLowerInvariant(),
@@ -23,7 +23,7 @@ public static class DnsJson
                 r.Selector?.Name,
                 r.Selector?.State.ToString().ToLowerInvariant(),
                 r.Comment))]),
-            DnsJsonContext.Default.DnsRecordsDocument) + "\n";
+            DnsJsonContext.Default.DnsRecordsDocument, indented: true) + "\n";
 }
 
 internal sealed record DnsRecordsDocument(IReadOnlyList<DnsRecordEntry> Records);

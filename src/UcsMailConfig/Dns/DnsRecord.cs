@@ -31,5 +31,15 @@ public sealed record DnsRecord(DomainName Domain, DnsRecordKind Kind, string Nam
     /// per line. Made here rather than joined in the template: a template function call per
     /// record was a sixth of the zone form's time at 10,000 domains.
     /// </summary>
+    /// <summary>
+    /// The owner name as a zone file writes it: absolute with the trailing dot, or, in the zone of
+    /// <paramref name="zone"/>, relative to it (BIND's convention: '@' for the zone's own name).
+    /// </summary>
+    public string OwnerIn(DomainName? zone) =>
+        zone is null ? Name + "."
+        : string.Equals(Name, zone.Value, StringComparison.OrdinalIgnoreCase) ? "@"
+        : Name.EndsWith("." + zone.Value, StringComparison.OrdinalIgnoreCase) ? Name[..^(zone.Value.Length + 1)]
+        : Name + ".";
+
     public string ZoneValue => string.Join("\n\t", ZoneStrings.Select(TxtStrings.Quote));
 }

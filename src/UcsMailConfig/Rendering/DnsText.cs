@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using UcsMailConfig.Dns;
+using UcsMailConfig.Policy.Values;
 
 namespace UcsMailConfig.Rendering;
 
@@ -11,8 +12,9 @@ namespace UcsMailConfig.Rendering;
 /// </summary>
 public static class DnsText
 {
-    public static string Zone(ImmutableArray<DnsRecord> records) =>
-        TreeRenderer.RenderText(TemplateCatalog.DnsZone, ScriptGlobals.ForDnsRecords(records));
+    /// <summary>The zone form; with <paramref name="zone"/> (every record of that domain), names are relative to it, '@' for its apex.</summary>
+    public static string Zone(ImmutableArray<DnsRecord> records, DomainName? zone = null) =>
+        TreeRenderer.RenderText(TemplateCatalog.DnsZone, ScriptGlobals.ForDnsRecords(records, zone));
 
     public static string Plain(ImmutableArray<DnsRecord> records) =>
         TreeRenderer.RenderText(TemplateCatalog.DnsPlain, ScriptGlobals.ForDnsRecords(records));

@@ -12,12 +12,15 @@ namespace UcsMailConfig.Rendering;
 /// </summary>
 public sealed record RenderedPolicy(RenderModel Model, RenderedTree Tree)
 {
-    public static RenderedPolicy Of(MailPolicy policy, DkimPublicKeys keys) => Of(policy, keys, StockMilterTemplate.Ucs5);
+    public static RenderedPolicy Of(MailPolicy policy, DkimPublicKeys keys) => Of(policy, keys, StockMilterTemplate.Ucs5, networks: null);
 
-    /// <summary>For one host, whose stock 70_milter writes the milter lists <paramref name="milterTemplate"/> says.</summary>
-    internal static RenderedPolicy Of(MailPolicy policy, DkimPublicKeys keys, StockMilterTemplate milterTemplate)
+    /// <summary>
+    /// For one host, whose stock 70_milter writes the milter lists <paramref name="milterTemplate"/> says
+    /// and whose Postfix relays for <paramref name="networks"/> (null: not read, a note says what apply adds).
+    /// </summary>
+    internal static RenderedPolicy Of(MailPolicy policy, DkimPublicKeys keys, StockMilterTemplate milterTemplate, PostfixNetworks? networks)
     {
-        var model = RenderModelDeriver.Derive(policy, keys, milterTemplate);
+        var model = RenderModelDeriver.Derive(policy, keys, milterTemplate, networks);
         return new RenderedPolicy(model, TreeRenderer.Render(model));
     }
 }

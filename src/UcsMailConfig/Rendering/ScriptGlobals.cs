@@ -1,5 +1,6 @@
 using Scriban.Runtime;
 using UcsMailConfig.Dns;
+using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Rendering;
@@ -37,10 +38,12 @@ internal static class ScriptGlobals
 
     private static readonly ScriptRow<SigningTableRow>.Member[] SigningTableMembers = [new("pattern", r => r.Pattern), new("key_name", r => r.KeyName)];
 
-    private static readonly ScriptRow<DnsRecord>.Member[] DnsRecordMembers =
+    // The owner name as a zone file writes it: absolute, or relative to the one zone printed.
+    private static ScriptRow<DnsRecord>.Member[] DnsRecordMembers(DomainName? zone) =>
     [
         new("comment", r => r.Comment),
         new("name", r => r.Name),
+        new("owner", r => r.OwnerIn(zone)),
         new("has_value", r => r.Value is null ? False : True),
         new("value", r => r.Value ?? ""),
         new("zone_value", r => r.ZoneValue),
@@ -49,6 +52,7 @@ internal static class ScriptGlobals
     public static ScriptObject From(RenderModel model)
     {
         var globals = ForDnsRecords(model.DnsRecords);
+        globals["policy_file"] = model.PolicyFile.Value;
         globals["main_cf"] = Rows(model.MainCf, SectionMembers);
         globals["ucr_variables"] = Rows(model.UcrVariables, UcrVariableMembers);
         globals["info"] = Rows(model.Info, StanzaMembers);
@@ -68,10 +72,11 @@ internal static class ScriptGlobals
         return globals;
     }
 
-    /// <summary>What the DNS form templates read; render's globals start from it.</summary>
-    public static ScriptObject ForDnsRecords(IReadOnlyCollection<DnsRecord> records) => new()
+    /// <summary>What the DNS form templates read; render's globals start from it. With <paramref name="zone"/>, names are relative to it.</summary>
+    public static ScriptObject ForDnsRecords(IReadOnlyCollection<DnsRecord> records, DomainName? zone = null) => new()
     {
-        ["dns_records"] = Rows(records, DnsRecordMembers),
+        ["dns_records"] = Rows(records, DnsRecordMembers(zone)),
+        ["zone"] = zone?.Value ?? "",
         ["records_without_key"] = records.Any(r => r.Value is null),
     };
 

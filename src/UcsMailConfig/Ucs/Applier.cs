@@ -35,6 +35,7 @@ internal static class Applier
         var errors = new List<string>();
         var warnings = new List<string>();
         var notes = new List<string>();
+        void Progress(ApplyStep step, string detail) => options.Progress(new ApplyProgress(step, detail));
         ApplyReport Report(ApplyOutcome outcome, ApplyPlan? plan, bool recovered) =>
             new(outcome, plan, runner.Records, errors, notes, recovered, clock.Elapsed) { Warnings = warnings };
 
@@ -48,7 +49,7 @@ internal static class Applier
         ApplyLock? taken;
         try
         {
-            taken = ApplyLock.Acquire(root, options.LockWait, readOnly: options.CheckOnly, options.Waiting, options.Interrupt);
+            taken = ApplyLock.Acquire(root, options.LockWait, readOnly: options.CheckOnly, message => Progress(ApplyStep.LockWait, message), options.Interrupt);
         }
         catch (OperationCanceledException)
         {
@@ -68,6 +69,7 @@ internal static class Applier
         }
         else if (pending is { } interrupted)
         {
+            Progress(ApplyStep.Recover, $"an earlier apply was interrupted: restoring the configuration from {interrupted.Location}");
             notes.Add($"an earlier apply was interrupted; restored the configuration from {interrupted.Location}");
             if (Restore(interrupted, root, options.Tools, runner, errors) is false)
             {
@@ -79,7 +81,8 @@ internal static class Applier
             var targets = interrupted.Content.Targets;
             // The old files are back, but the services still run what the interrupted apply left
             // them: the host is not as it was until they reload (DESIGN.md's exit 4).
-            if (ServiceControl.Reload(targets.Any(UcrTargets.IsPostfix), targets.Any(UcrTargets.IsOpenDkim),
+            // Which OpenDKIM settings the interrupted apply changed is not recorded: a restart takes any.
+            if (ServiceControl.Reload(targets.Any(UcrTargets.IsPostfix), targets.Any(UcrTargets.IsOpenDkim) ? OpenDkimAction.Restart : OpenDkimAction.None,
                 flushQueue: false, root, options.Tools, runner, notes) is { } reloadFailed)
             {
                 errors.Add($"recovered the configuration of the interrupted apply, but reloading it failed: {reloadFailed.CommandLine} exited {reloadFailed.ExitCode}\n{reloadFailed.Output}");
@@ -112,12 +115,26 @@ internal static class Applier
             // Our milters go through the host's 70_milter where it writes them (DESIGN.md rule 2).
             var milterTemplate = MilterHost.Template(root);
             notes.AddRange(MilterHost.ForeignMilters(UcrLayers.Read(root).Dump(), milterTemplate));
-            var (model, tree) = RenderedPolicy.Of(policy, keys.Keys, milterTemplate);
+            // The signing rule's hosts include Postfix's mynetworks, known only here (docs/mail-flow.md).
+            var refusals = errors.Count;
+            var networks = NetworksHost.Read(policy, root, options.Tools, runner, errors, warnings, out var networksUnread);
+            if (networksUnread is not null)
+            {
+                errors.Add($"cannot read Postfix's mynetworks: {networksUnread.CommandLine} exited {networksUnread.ExitCode}\n{networksUnread.Output}");
+            }
+
+            if (errors.Count > refusals)
+            {
+                return Report(ApplyOutcome.Refused, null, recovered);
+            }
+
+            var (model, tree) = RenderedPolicy.Of(policy, keys.Keys, milterTemplate, networks);
             if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, warnings, notes))
             {
                 return Report(ApplyOutcome.Refused, null, recovered);
             }
 
+            Progress(ApplyStep.Plan, "comparing the policy's files and UCR variables with the host");
             plan = Planner.Plan(tree, model, root, previous, recovering);
             if (plan.Conflicts is { Length: > 0 } conflicts)
             {
@@ -153,6 +170,7 @@ internal static class Applier
                 SmimePluginCheck.Run(options.Tools, runner, warnings, notes);
             }
 
+            Progress(ApplyStep.StagingCheck, "checking the change on a staging copy with the real tools");
             if (StagingCheck.Run(tree, model, root, options.Tools, runner) is { } staged)
             {
                 errors.Add($"the new configuration fails its check before anything was changed: {staged.CommandLine} exited {staged.ExitCode}\n{staged.Output}");
@@ -172,6 +190,7 @@ internal static class Applier
             }
 
             ApplyJournal journal;
+            Progress(ApplyStep.Journal, $"backing up {plan.Files.Length} file(s), the generated targets and the old UCR values");
             try
             {
                 journal = ApplyJournal.Begin(root, plan);
@@ -201,7 +220,7 @@ internal static class Applier
             // The changes, the reloads and the new state; false (the reason in errors) when they must be rolled back.
             bool Complete(ApplyJournal journal, ApplyPlan plan)
             {
-                foreach (var step in Steps(plan, root, options.Tools, runner))
+                foreach (var (step, run) in Steps(plan, root, options.Tools, runner))
                 {
                     if (options.Interrupt.IsCancellationRequested)
                     {
@@ -209,13 +228,15 @@ internal static class Applier
                         return false;
                     }
 
-                    if (step() is { } failed)
+                    options.Progress(step);
+                    if (run() is { } failed)
                     {
                         errors.Add($"{failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
                         return false;
                     }
                 }
 
+                Progress(ApplyStep.EffectiveCheck, "checking that Postfix and OpenDKIM now run what the policy means");
                 if (EffectiveCheck.Run(model, tree, root, options.Tools, runner) is { Count: > 0 } differences)
                 {
                     errors.AddRange(differences.Select(d => $"after the commit, the host does not run what the policy means: {d}"));
@@ -226,6 +247,7 @@ internal static class Applier
                 // left, so an interruption from here on lets the apply complete. From the first reload
                 // on, the services may run the new configuration, so a rollback reloads them too.
                 servicesTouched = true;
+                Progress(ApplyStep.Reload, "reloading what changed");
                 if (ServiceControl.Apply(plan, root, options.Tools, runner, notes) is { } reloadFailed)
                 {
                     errors.Add($"{reloadFailed.CommandLine} exited {reloadFailed.ExitCode}\n{reloadFailed.Output}");
@@ -237,6 +259,7 @@ internal static class Applier
                     notes.Add("interrupted by a signal after the new configuration was in place and checked; the apply was completed");
                 }
 
+                Progress(ApplyStep.Record, "recording the new state");
                 StateFiles.Write(root, ApplyState.RelativePath, plan.NewState.ToJson());
                 journal.Finish();
                 return true;
@@ -245,13 +268,14 @@ internal static class Applier
 
         ApplyReport RollBack(ApplyJournal journal, ApplyPlan plan, bool reload)
         {
+            Progress(ApplyStep.RollBack, $"putting every file and UCR variable back from {journal.Location}");
             if (!Restore(journal, root, options.Tools, runner, errors))
             {
                 errors.Add($"ROLLBACK FAILED: the backups of every changed file and the old UCR values are in {journal.Location} (intent.json lists them); the next apply restores them first");
                 return Report(ApplyOutcome.RollbackFailed, plan, recovered);
             }
 
-            if (reload && ServiceControl.Reload(plan.TouchesPostfix, plan.TouchesOpenDkim, flushQueue: false, root, options.Tools, runner, notes) is { } failed)
+            if (reload && ServiceControl.Reload(plan.TouchesPostfix, plan.OpenDkim, flushQueue: false, root, options.Tools, runner, notes) is { } failed)
             {
                 errors.Add($"the old configuration is back in place, but reloading it failed: {failed.CommandLine} exited {failed.ExitCode}\n{failed.Output}");
                 return Report(ApplyOutcome.RollbackFailed, plan, recovered);
@@ -265,15 +289,16 @@ internal static class Applier
     /// <summary>
     /// The changing steps up to the point of no return, one at a time so that an interruption
     /// takes effect between two of them: each file write, each <c>ucr</c> call, each
-    /// <c>postmap</c>, the live check. A step returns the command that failed, or null.
+    /// <c>postmap</c>, the live check. Each comes with its progress line; it returns the
+    /// command that failed, or null.
     /// </summary>
-    private static IEnumerable<Func<CommandRecord?>> Steps(ApplyPlan plan, string root, ToolPaths tools, CommandRunner runner)
+    private static IEnumerable<(ApplyProgress Step, Func<CommandRecord?> Run)> Steps(ApplyPlan plan, string root, ToolPaths tools, CommandRunner runner)
     {
         foreach (var change in plan.Files)
         {
             yield return change.Action == FileAction.Remove
-                ? () => { StateFiles.DeleteManaged(root, change.Path); return null; }
-                : () => { StateFiles.WriteManaged(root, change.Path, change.NewContent, change.Mode); return null; };
+                ? (new(ApplyStep.Write, $"removing /{change.Path}"), () => { StateFiles.DeleteManaged(root, change.Path); return null; })
+                : (new(ApplyStep.Write, $"writing /{change.Path}"), () => { StateFiles.WriteManaged(root, change.Path, change.NewContent, change.Mode); return null; });
         }
 
         if (plan.Registration == RegistrationChange.Register)
@@ -297,12 +322,13 @@ internal static class Applier
 
         foreach (var table in plan.PostmapTargets)
         {
-            yield return () => Postmap.Run([table], root, Path.Combine(root, "etc/postfix"), tools, runner);
+            yield return (new(ApplyStep.Postmap, $"postmap {table}"), () => Postmap.Run([table], root, Path.Combine(root, "etc/postfix"), tools, runner));
         }
 
-        yield return () => LiveCheck.Run(plan, root, tools, runner);
+        yield return (new(ApplyStep.LiveCheck, "checking the committed configuration (postfix check, postconf -n, opendkim -n)"), () => LiveCheck.Run(plan, root, tools, runner));
 
-        Func<CommandRecord?> Ucr(string[] arguments) => () => runner.Run(tools.Ucr, arguments) is { Succeeded: false } failed ? failed : null;
+        (ApplyProgress, Func<CommandRecord?>) Ucr(string[] arguments) =>
+            (new(ApplyStep.Ucr, $"ucr {string.Join(' ', arguments)}"), () => runner.Run(tools.Ucr, arguments) is { Succeeded: false } failed ? failed : null);
     }
 
     /// <summary>One <c>ucr set</c> for the values, one <c>ucr unset</c> for the nulls; none when empty.</summary>

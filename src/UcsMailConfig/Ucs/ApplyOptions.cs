@@ -17,8 +17,11 @@ public sealed record ApplyOptions(string Root, ToolPaths Tools, bool CheckOnly, 
     /// <summary>Let a selector start signing although DNS does not show its record (loudly).</summary>
     public bool ActivateWithoutDns { get; init; }
 
-    /// <summary>Told once, for a person, when the lock is held and the apply waits for it.</summary>
-    public Action<string> Waiting { get; init; } = _ => { };
+    /// <summary>
+    /// Told each step as it starts, for a person watching (the lock wait too); the library
+    /// prints nothing itself. Called on the applying thread, between steps.
+    /// </summary>
+    public Action<ApplyProgress> Progress { get; init; } = _ => { };
 
     /// <summary>
     /// Cancelled when the process is asked to stop (SIGINT, SIGTERM): the apply ends its current
@@ -26,3 +29,24 @@ public sealed record ApplyOptions(string Root, ToolPaths Tools, bool CheckOnly, 
     /// </summary>
     public CancellationToken Interrupt { get; init; }
 }
+
+/// <summary>The steps an apply reports as it takes them (<see cref="ApplyOptions.Progress"/>).</summary>
+public enum ApplyStep
+{
+    LockWait,
+    Recover,
+    Plan,
+    StagingCheck,
+    Journal,
+    Write,
+    Ucr,
+    Postmap,
+    LiveCheck,
+    EffectiveCheck,
+    Reload,
+    Record,
+    RollBack,
+}
+
+/// <summary>One step as it starts: which, and what it does, in words for a person.</summary>
+public sealed record ApplyProgress(ApplyStep Step, string Detail);

@@ -75,4 +75,11 @@ public sealed record ApplyPlan(
     public bool TouchesPostfix => CommitTargets.Any(UcrTargets.IsPostfix);
 
     public bool TouchesOpenDkim => CommitTargets.Any(UcrTargets.IsOpenDkim);
+
+    /// <summary>The settings a running OpenDKIM reads only at its start that this apply changes (<see cref="OpenDkimStartSettings"/>).</summary>
+    internal ImmutableArray<string> OpenDkimStartSettingsChanged { get; init; } = [];
+
+    /// <summary>What the running OpenDKIM needs: a reload picks up tables, keys and signing settings; only a start-only setting needs a restart.</summary>
+    internal OpenDkimAction OpenDkim =>
+        !TouchesOpenDkim ? OpenDkimAction.None : OpenDkimStartSettingsChanged.IsEmpty ? OpenDkimAction.Reload : OpenDkimAction.Restart;
 }

@@ -42,4 +42,24 @@ internal static class DpkgConffiles
 
         return [.. modified];
     }
+
+    /// <summary>The package whose Conffiles: field lists <paramref name="path"/> (absolute), or null.</summary>
+    public static string? PackageOf(string root, string path)
+    {
+        var status = Path.Combine(root, StatusPath);
+        string? package = null;
+        foreach (var line in File.Exists(status) ? File.ReadLines(status) : [])
+        {
+            if (line.StartsWith("Package:", StringComparison.Ordinal))
+            {
+                package = line["Package:".Length..].Trim();
+            }
+            else if (line.Length > 0 && char.IsWhiteSpace(line[0]) && line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var file, ..] && file == path)
+            {
+                return package;
+            }
+        }
+
+        return null;
+    }
 }

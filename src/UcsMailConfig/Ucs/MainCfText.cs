@@ -66,4 +66,30 @@ internal sealed class MainCfText
     public void Append(string name, string value) => _lines.Add((name, $"{name} = {value}"));
 
     public override string ToString() => string.Join('\n', _lines.Select(l => l.Text)).TrimEnd('\n') + "\n";
+
+    /// <summary>Every setting of a text with the 1-based line it starts on, in order; continuation lines belong to it.</summary>
+    public static IReadOnlyList<(string Name, int Line, string Value)> Settings(string text)
+    {
+        var settings = new List<(string Name, int Line, string Value)>();
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            var trimmed = line.TrimStart();
+            if (line.Length > 0 && char.IsWhiteSpace(line[0]) && trimmed.Length > 0 && !trimmed.StartsWith('#') && settings.Count > 0)
+            {
+                settings[^1] = settings[^1] with { Value = settings[^1].Value + " " + trimmed };
+                continue;
+            }
+
+            var equals = line.IndexOf('=');
+            // A UCR marker line (@%@UCRWARNING=...) is not a setting, though it has an '='.
+            if (!trimmed.StartsWith('#') && equals > 0 && !char.IsWhiteSpace(line[0]) && line[..equals].Trim().All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                settings.Add((line[..equals].Trim(), i + 1, line[(equals + 1)..].Trim()));
+            }
+        }
+
+        return settings;
+    }
 }

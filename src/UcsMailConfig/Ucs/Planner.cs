@@ -107,7 +107,12 @@ internal static class Planner
             [.. targets.Order(StringComparer.Ordinal)],
             [.. model.HashTables.Where(targets.Contains).Order(StringComparer.Ordinal)],
             QueueLifetimeLowered(model, registry),
-            new ApplyState([.. tree.Files.Keys], desired));
+            new ApplyState([.. tree.Files.Keys], desired))
+        {
+            OpenDkimStartSettingsChanged = model.OpenDkim is { } openDkim
+                ? OpenDkimStartSettings.Changed(Path.Combine(root, TemplateCatalog.UcrPath(TemplateCatalog.OpenDkimConf)), openDkim.Settings)
+                : [],
+        };
     }
 
     /// <summary>A queue lifetime gets shorter than what Postfix uses now (UCS's default while the variable is unset).</summary>

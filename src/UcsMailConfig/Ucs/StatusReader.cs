@@ -5,7 +5,9 @@ using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Policy;
+using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;
+using UcsMailConfig.Ucs.Layout;
 using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Ucs;
@@ -66,15 +68,24 @@ internal static class StatusReader
 
         installed = installed with { ChangedSince = Convert.ToHexStringLower(SHA256.HashData(content)) != applied.PolicySha256 };
         var loaded = content.Length > PolicyLoader.MaxBytes ? PolicyLoader.TooLarge() : PolicyLoader.Load(content);
-        if (loaded.Policy is not { } policy)
+        if (loaded.Policy is not { } read)
         {
             unreadable.Add($"the installed policy {applied.PolicyPath} is no longer valid: {loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.FormatWithoutSeverity(applied.PolicyPath)}");
             return Partial(installed, journalLocation);
         }
 
+        // Rendered as the apply rendered it, headers naming the same file.
+        var policy = read with { Source = PolicyFileName.Of(applied.PolicyPath) };
         var runner = new CommandRunner(options.CommandTimeout);
         var keys = DkimKeyStore.ReadPublicKeys(policy, root);
-        var (model, tree) = RenderedPolicy.Of(policy, keys.Keys);
+        // As apply renders it: with this host's mynetworks now, so a change of it shows as a pending change.
+        var networks = NetworksHost.Read(policy, root, options.Tools, runner, unreadable, warnings: [], out var networksUnread);
+        if (networksUnread is not null)
+        {
+            unreadable.Add($"{networksUnread.CommandLine} exited {networksUnread.ExitCode}: {networksUnread.Output.ReplaceLineEndings(" ")}");
+        }
+
+        var (model, tree) = RenderedPolicy.Of(policy, keys.Keys, StockMilterTemplate.Ucs5, networks);
         ApplyPlan plan;
         ImmutableArray<Drift> drift = [];
         ImmutableArray<ParameterStatus> parameters = [];

@@ -29,7 +29,8 @@ public sealed class ApplySandbox : IDisposable
 
     public string WritePolicy(string yaml)
     {
-        var path = Path.Combine(_work.Path, $"policy-{Guid.NewGuid():N}.yaml");
+        // Named as the examples are: generated headers name the policy file, so the name is part of what apply compares.
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(_work.Path, $"policy-{Guid.NewGuid():N}")).FullName, "mail-policy.yaml");
         File.WriteAllText(path, yaml);
         return path;
     }

@@ -32,10 +32,12 @@ public sealed class ApplyTests
         using var report = JsonDocument.Parse(second.Out);
         Assert.False(report.RootElement.GetProperty("changed").GetBoolean());
         Assert.Equal("unchanged", report.RootElement.GetProperty("outcome").GetString());
-        // Only the read of the effective values (drift detection): postconf with parameter names, no ucr, no postfix.
-        var ran = Assert.Single(report.RootElement.GetProperty("commands").EnumerateArray());
-        Assert.EndsWith("postconf", ran.GetProperty("command")[0].GetString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(ran.GetProperty("command").EnumerateArray(), a => a.GetString() is "-e" or "-X" or "-#");
+        // Only reads: Postfix's mynetworks (the signing rule's hosts) and the effective values
+        // (drift detection), postconf with parameter names; no ucr, no postfix.
+        var ran = report.RootElement.GetProperty("commands").EnumerateArray().ToList();
+        Assert.Equal(2, ran.Count);
+        Assert.All(ran, r => Assert.EndsWith("postconf", r.GetProperty("command")[0].GetString(), StringComparison.Ordinal));
+        Assert.All(ran, r => Assert.DoesNotContain(r.GetProperty("command").EnumerateArray(), a => a.GetString() is "-e" or "-X" or "-#"));
         Assert.Equal(invocations, host.UcrInvocations().Count);
         Assert.Equal(snapshot, host.Snapshot());
     }

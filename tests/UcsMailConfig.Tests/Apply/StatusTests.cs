@@ -157,6 +157,28 @@ public sealed class StatusTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"status took {clock.Elapsed}");
     }
 
+    [Fact]
+    public void OpenDkim_that_accepts_connections_but_hangs_is_CRITICAL()
+    {
+        using var host = new Host();
+        using var dns = new BindServer(host.Zone());
+        using var openDkim = host.StartOpenDkim();
+        // Stopped, OpenDKIM still has its listening socket: the kernel accepts a connection, nobody answers.
+        ExternalProgram.Check("kill", ["-STOP", $"{openDkim.ProcessId}"]);
+        try
+        {
+            var check = host.Status("--check", "--dns-server", dns.Address);
+
+            Assert.True(check.Exit == 2, check.ToString());
+            Assert.Contains($"OpenDKIM does not answer on inet:127.0.0.1:{host.Port}", check.Stdout, StringComparison.Ordinal);
+            Assert.Contains("accepts connections but gives no milter answer within 3 s", check.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            ExternalProgram.Check("kill", ["-CONT", $"{openDkim.ProcessId}"]);
+        }
+    }
+
     /// <summary>A sandbox host with a one-domain policy applied, OpenDKIM on a free loopback port.</summary>
     private sealed class Host : IDisposable
     {

@@ -53,7 +53,7 @@ public sealed class PolicyInputTests : IDisposable
         var result = CliRun.Run("validate", _temp.Path);
 
         Assert.Equal(1, result.Exit);
-        Assert.Equal($"{_temp.Path}: error: this is a folder; name the policy file, e.g. {_temp.Combine("mail-policy.yaml")}\n", result.Stderr);
+        Assert.Equal($"{_temp.Path}: error: is a folder, not a policy file; name the policy file in it, e.g. {_temp.Combine("mail-policy.yaml")}\n", result.Stderr);
     }
 
     [Fact]

@@ -47,12 +47,45 @@ public sealed class RotationTests
         var taken = policy["/etc/opendkim/keys/example.com/20261128-2.private"];
         File.WriteAllText(taken, "someone's key\n");
 
-        var result = CliRun.Run("dkim", "rotate", "--domain", "example.com", "--policy", policy.PolicyPath, "--root", policy.Root, "--date", "20261128");
+        var result = CliRun.Run("dkim", "rotate", "--domain", "example.com", "--policy", policy.PolicyPath, "--root", policy.Root, "--date", "20261128", "--another");
 
         Assert.True(result.Exit == 0, result.ToString());
         Assert.Contains("\"20261128-3\": {state: pending}", result.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(policy["/etc/opendkim/keys/example.com/20261128-3.private"]));
         Assert.Equal("someone's key\n", File.ReadAllText(taken));
+    }
+
+    [Fact]
+    public void Rotate_refuses_while_a_selector_is_pending_unless_another()
+    {
+        using var policy = new KeyedPolicy(Rotating);
+        var before = TreeListing.Of(policy.Root, folderTimes: false);
+
+        var refused = CliRun.Run("dkim", "rotate", "--domain", "example.com", "--policy", policy.PolicyPath, "--root", policy.Root, "--date", "20261205");
+
+        Assert.Equal(5, refused.Exit);
+        Assert.Contains("the selector \"20261128\" is pending in the policy", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("or pass --another", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", refused.Stdout);
+        Assert.Equal(before, TreeListing.Of(policy.Root, folderTimes: false));
+    }
+
+    [Fact]
+    public void Rotate_run_twice_refuses_the_second_time_naming_the_key_not_yet_in_the_policy()
+    {
+        using var policy = new KeyedPolicy(KeyedPolicy.OneDomain);
+        string[] rotate = ["dkim", "rotate", "--domain", "example.com", "--policy", policy.PolicyPath, "--root", policy.Root, "--date", "20261204"];
+
+        var first = CliRun.Run(rotate);
+        var second = CliRun.Run(rotate);
+        var another = CliRun.Run([.. rotate, "--another"]);
+
+        Assert.True(first.Exit == 0, first.ToString());
+        Assert.Equal(5, second.Exit);
+        Assert.Contains($"the selector \"20261204\" is a key ({policy["/etc/opendkim/keys/example.com/20261204.private"]}) that the policy does not name yet", second.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(policy["/etc/opendkim/keys/example.com/20261204-2.private"]) && another.Exit != 0);
+        Assert.True(another.Exit == 0, another.ToString());
+        Assert.Contains("\"20261204-2\": {state: pending}", another.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -99,6 +99,45 @@ public sealed class DnsCheckTests : IDisposable
     }
 
     [Fact]
+    public void The_status_bounds_apply_to_dns_check_on_the_real_server()
+    {
+        using var server = new BindServer(_policy.ZoneForm());
+
+        var result = CliRun.Run("dns", "check", _policy.PolicyPath, "--root", _policy.Root, "--dns-server", server.Address, "--dns-timeout", "1", "--dns-total", "5");
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Contains("3 of 3 record(s) match", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unanswering_server_is_asked_once_then_the_rest_are_not_asked_as_status_does()
+    {
+        var silent = SilentPort(out var socket);
+        using (socket)
+        {
+            var result = CliRun.Run("dns", "check", _policy.PolicyPath, "--root", _policy.Root, "--dns-server", $"127.0.0.1:{silent}", "--dns-timeout", "1", "--dns-total", "30");
+
+            Assert.Equal(1, result.Exit);
+            var unanswered = result.Stdout.Split('\n').Where(l => l.StartsWith("NO ANSWER", StringComparison.Ordinal)).ToList();
+            Assert.Equal(3, unanswered.Count);
+            Assert.Equal(2, unanswered.Count(l => l.Contains($"not asked: the DNS server 127.0.0.1:{silent} did not answer", StringComparison.Ordinal)));
+        }
+    }
+
+    [Theory]
+    [InlineData("--dns-timeout", "0")]
+    [InlineData("--dns-total", "0")]
+    public void Dns_check_refuses_a_bound_below_one_second_as_status_does(string option, string value)
+    {
+        var check = CliRun.Run("dns", "check", _policy.PolicyPath, "--root", _policy.Root, option, value);
+        var status = CliRun.Run("status", "--root", _policy.Root, option, value);
+
+        Assert.Equal((1, 1), (check.Exit, status.Exit));
+        Assert.Equal("error: --dns-timeout and --dns-total must be at least 1 (seconds)\n", check.Stderr);
+        Assert.Equal(check.Stderr, status.Stderr);
+    }
+
+    [Fact]
     public void DnsChecker_tells_apply_whether_a_selector_is_visible()
     {
         var withKey = DkimRecord(_policy);

@@ -43,6 +43,7 @@ public sealed class MailFlowHarness : IDisposable
     private StockUcsRoot? _root;
     private PostfixInstance? _postfix;
     private OpenDkimDaemon? _openDkim;
+    private OpenDkimService? _service;
     private SmtpSink? _sink;
     private System.Net.Sockets.Socket? _closedPort;
     private Dictionary<string, string> _records = new();
@@ -59,14 +60,23 @@ public sealed class MailFlowHarness : IDisposable
 
     public OpenDkimDaemon? OpenDkim => _openDkim;
 
+    /// <summary>OpenDKIM run through the systemctl stand-in, when the harness was started with <c>openDkimAsService</c>.</summary>
+    public OpenDkimService Service => _service ?? throw new InvalidOperationException("this harness runs OpenDKIM directly, not as a service");
+
     public int DkimPort => _dkimPort;
 
-    public static MailFlowHarness Start(TestPolicy policy, Receiver receiver)
+    /// <summary>
+    /// Builds and starts everything. <paramref name="prepare"/> changes the host (main.cf.local,
+    /// master.cf) before apply reads it. <paramref name="openDkimAsService"/>: OpenDKIM runs through
+    /// the systemctl stand-in (<see cref="Service"/>), which every <see cref="Apply"/> is given, so
+    /// apply's reload or restart reaches it.
+    /// </summary>
+    public static MailFlowHarness Start(TestPolicy policy, Receiver receiver, Action<StockUcsRoot, PostfixInstance>? prepare = null, bool openDkimAsService = false)
     {
         var harness = new MailFlowHarness();
         try
         {
-            harness.Build(policy, receiver);
+            harness.Build(policy, receiver, prepare, openDkimAsService);
             return harness;
         }
         catch
@@ -79,15 +89,15 @@ public sealed class MailFlowHarness : IDisposable
     /// <summary>
     /// Runs `ucs-mail-config apply POLICY --root ROOT --activate-without-dns` with the ucr
     /// fixture and the real postconf, postfix, opendkim, postqueue and postmap (unless
-    /// <paramref name="overrides"/> names others); systemctl is /bin/false, so the system's
-    /// OpenDKIM is never touched.
+    /// <paramref name="overrides"/> names others); systemctl is the stand-in of <see cref="Service"/>,
+    /// or else /bin/false, so the system's OpenDKIM is never touched.
     /// </summary>
     public (int Exit, string Out, string Err) Apply(TestPolicy policy, params string[] overrides)
     {
         var tools = new Dictionary<string, string>
         {
             ["--ucr"] = Root.UcrProgram,
-            ["--systemctl"] = "/bin/false",
+            ["--systemctl"] = _service?.Systemctl ?? "/bin/false",
             ["--postconf"] = ExternalProgram.Find("postconf"),
             ["--postfix"] = ExternalProgram.Find("postfix"),
             ["--opendkim"] = ExternalProgram.Find("opendkim"),
@@ -116,6 +126,9 @@ public sealed class MailFlowHarness : IDisposable
             : throw new InvalidOperationException($"Postfix did not say which queue ID it gave the message: {response}");
     }
 
+    /// <summary>The DKIM verifier with the records `ucs-mail-config dns` printed for this policy.</summary>
+    public DkimCheck Verifier => new(_records);
+
     /// <summary>Sends one message of the matrix, waits until the sink has it, and checks its signature.</summary>
     public Delivery Deliver(MailCase mailCase)
     {
@@ -142,7 +155,7 @@ public sealed class MailFlowHarness : IDisposable
     public void Dispose()
     {
         var errors = new List<Exception>();
-        foreach (var part in new IDisposable?[] { _postfix, _openDkim, _sink, _closedPort, _root, _work })
+        foreach (var part in new IDisposable?[] { _postfix, _openDkim, _service, _sink, _closedPort, _root, _work })
         {
             // Every part gets its chance to stop, whatever the one before it threw.
             try
@@ -161,7 +174,7 @@ public sealed class MailFlowHarness : IDisposable
         }
     }
 
-    private void Build(TestPolicy policy, Receiver receiver)
+    private void Build(TestPolicy policy, Receiver receiver, Action<StockUcsRoot, PostfixInstance>? prepare, bool openDkimAsService)
     {
         int relayPort;
         if (receiver == Receiver.Unreachable)
@@ -177,6 +190,7 @@ public sealed class MailFlowHarness : IDisposable
 
         _root = new StockUcsRoot(SafeParent);
         _postfix = new PostfixInstance(_root, $"[127.0.0.1]:{relayPort}");
+        prepare?.Invoke(_root, _postfix);
         if (policy.Dkim)
         {
             CreateKey();
@@ -191,7 +205,15 @@ public sealed class MailFlowHarness : IDisposable
         if (policy.Dkim)
         {
             _records = ReadRecords(policy);
-            _openDkim = OpenDkimDaemon.Start(_root.Path, _work.Path);
+            if (openDkimAsService)
+            {
+                _service = new OpenDkimService(_root.Path, _work.Path);
+                _service.Start(_dkimPort);
+            }
+            else
+            {
+                _openDkim = OpenDkimDaemon.Start(_root.Path, _work.Path);
+            }
         }
 
         _postfix.Start();
@@ -221,7 +243,7 @@ public sealed class MailFlowHarness : IDisposable
     /// `ucs-mail-config dns`, one "NAME TXT VALUE" line per record, the value in one piece as a
     /// provider's web form wants it.
     /// </summary>
-    private Dictionary<string, string> ReadRecords(TestPolicy policy)
+    public Dictionary<string, string> ReadRecords(TestPolicy policy)
     {
         var dns = Cli(["dns", WritePolicy(policy), "--root", Root.Path, "--format", "plain"]);
         if (dns.Exit != 0)

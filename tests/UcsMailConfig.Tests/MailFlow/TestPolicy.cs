@@ -24,10 +24,16 @@ public sealed record TestPolicy
 
     public IReadOnlyDictionary<string, string> PostfixParameters { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>example.com's selectors and their states (active, pending, retired); null: <see cref="Selector"/> alone, active.</summary>
+    public IReadOnlyList<(string Name, string State)>? Selectors { get; init; }
+
+    /// <summary>postfix.milters.default_action; null: the project's default.</summary>
+    public string? MilterDefaultAction { get; init; }
+
     public string Yaml(int dkimPort)
     {
         var yaml = new StringBuilder("version: 1\n");
-        if (QueueLifetime is not null || PostfixParameters.Count > 0)
+        if (QueueLifetime is not null || PostfixParameters.Count > 0 || MilterDefaultAction is not null)
         {
             yaml.Append("postfix:\n");
         }
@@ -35,6 +41,11 @@ public sealed record TestPolicy
         if (QueueLifetime is not null)
         {
             yaml.Append($"  queue:\n    maximal_lifetime: {QueueLifetime}\n    bounce_lifetime: {QueueLifetime}\n");
+        }
+
+        if (MilterDefaultAction is not null)
+        {
+            yaml.Append($"  milters:\n    default_action: {MilterDefaultAction}\n");
         }
 
         if (PostfixParameters.Count > 0)
@@ -54,7 +65,11 @@ public sealed record TestPolicy
                 yaml.Append($"  canonicalization: {Canonicalization}\n");
             }
 
-            yaml.Append($"domains:\n  {Domain}:\n    dkim:\n      selectors:\n        {Selector}: {{}}\n");
+            yaml.Append($"domains:\n  {Domain}:\n    dkim:\n      selectors:\n");
+            foreach (var (name, state) in Selectors ?? [(Selector, "active")])
+            {
+                yaml.Append($"        \"{name}\": {{state: {state}}}\n");
+            }
         }
 
         return yaml.ToString();
@@ -66,5 +81,7 @@ public sealed record TestPolicy
             UnixSocket is null ? null : $"dkim.socket: {UnixSocket}",
             Canonicalization is null ? null : $"dkim.canonicalization: {Canonicalization}",
             QueueLifetime is null ? null : $"queue lifetimes {QueueLifetime}",
+            MilterDefaultAction is null ? null : $"milter_default_action = {MilterDefaultAction}",
+            Selectors is null ? null : $"selectors {string.Join(", ", Selectors.Select(s => $"{s.Name} {s.State}"))}",
         }.Concat(PostfixParameters.Select(p => $"{p.Key} = {p.Value}")).OfType<string>().DefaultIfEmpty("defaults"));
 }

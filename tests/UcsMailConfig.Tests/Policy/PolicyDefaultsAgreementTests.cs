@@ -48,6 +48,7 @@ public sealed class PolicyDefaultsAgreementTests
         ["dkim.canonicalization"] = p => PolicySpelling.Canonicalizations.Of(p.Dkim.Canonicalization),
         ["dkim.mode"] = p => PolicySpelling.DkimModes.Of(p.Dkim.Mode),
         ["dkim.key_folder"] = p => p.Dkim.KeyFolder,
+        ["dkim.sign_mynetworks"] = p => p.Dkim.SignMynetworks,
         ["dkim.trusted_hosts"] = p => p.Dkim.TrustedHosts.Select(h => h.Text).ToArray(),
         ["dkim.oversign_headers"] = p => p.Dkim.OversignHeaders.ToArray(),
         ["domains.*.dkim.selectors.*.state"] = p => PolicySpelling.SelectorStates.Of(p.Domains[0].Dkim!.Selectors[0].State),

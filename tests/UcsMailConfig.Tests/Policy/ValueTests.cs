@@ -82,7 +82,12 @@ public sealed class ValueTests
 
     [Theory]
     [InlineData("/var/spool/postfix/a.sock", true)]
-    [InlineData("inet:12345@localhost", false)]
+    [InlineData("inet:12345@localhost", true)]
+    [InlineData("inet6:8891@[::1]", true)]
+    [InlineData("local:/var/spool/postfix/x.sock", true)]
+    [InlineData("inet:12345", false)]
+    [InlineData("inet6:8891@::1", false)]
+    [InlineData("local:x.sock", false)]
     [InlineData("localhost", false)]
     [InlineData("localhost:0", false)]
     [InlineData("[127.0.0.1]:25", false)]

@@ -18,7 +18,7 @@ public sealed class DeriveTests
     {
         var result = PolicyLoader.Load(yaml);
         Assert.True(result.IsValid, string.Join("\n", result.Diagnostics.Select(d => d.Format("policy"))));
-        return RenderModelDeriver.Derive(result.Policy!, DkimPublicKeys.None, milterTemplate);
+        return RenderModelDeriver.Derive(result.Policy!, DkimPublicKeys.None, milterTemplate, networks: null);
     }
 
     private static string[] MilterVariables(RenderModel model) =>
@@ -181,6 +181,44 @@ public sealed class DeriveTests
         Assert.Equal("/etc/opendkim/TrustedHosts", OpenDkimSetting(same, "InternalHosts"));
         Assert.Contains(TemplateCatalog.InternalHosts, own.Templates);
         Assert.Equal("/etc/opendkim/InternalHosts", OpenDkimSetting(own, "InternalHosts"));
-        Assert.Equal(["10.0.0.0/8"], own.OpenDkim!.InternalHosts!.Value.ToArray());
+        Assert.Equal(["10.0.0.0/8", "127.0.0.1", "::1"], own.OpenDkim!.InternalHosts!.Value.Where(l => !l.StartsWith('#')).ToArray());
+    }
+
+    [Fact]
+    public void The_hosts_opendkim_signs_for_are_the_policys_loopback_and_the_hosts_mynetworks()
+    {
+        var policy = PolicyLoader.Load("version: 1\ndkim:\n  trusted_hosts: [10.1.0.0/16, 127.0.0.1]\n" + OneDomain).Policy!;
+        var networks = PostfixNetworks.Parse("127.0.0.0/8 [::1]/128 10.1.0.0/16 192.0.2.0/24");
+
+        var rendered = RenderModelDeriver.Derive(policy, DkimPublicKeys.None, StockMilterTemplate.Ucs5, networks: null).OpenDkim!;
+        var applied = RenderModelDeriver.Derive(policy, DkimPublicKeys.None, StockMilterTemplate.Ucs5, networks).OpenDkim!;
+        var narrowed = RenderModelDeriver.Derive(policy with { Dkim = policy.Dkim with { SignMynetworks = false } }, DkimPublicKeys.None, StockMilterTemplate.Ucs5, networks).OpenDkim!;
+
+        // render says what apply adds; apply adds the networks not listed yet; loopback always.
+        Assert.Equal(["10.1.0.0/16", "127.0.0.1", "::1"], rendered.TrustedHosts.Where(l => !l.StartsWith('#')).ToArray());
+        Assert.Contains(rendered.TrustedHosts, l => l.StartsWith("# apply adds Postfix's mynetworks", StringComparison.Ordinal));
+        Assert.Equal(["10.1.0.0/16", "127.0.0.1", "::1", "127.0.0.0/8", "192.0.2.0/24"], applied.TrustedHosts.Where(l => !l.StartsWith('#')).ToArray());
+        Assert.Equal(["10.1.0.0/16", "127.0.0.1", "::1"], narrowed.TrustedHosts.ToArray());
+    }
+
+    [Fact]
+    public void With_internal_hosts_the_networks_go_into_the_internal_hosts_file_only()
+    {
+        var policy = PolicyLoader.Load("version: 1\ndkim:\n  internal_hosts: [10.0.0.0/8]\n" + OneDomain).Policy!;
+
+        var dkim = RenderModelDeriver.Derive(policy, DkimPublicKeys.None, StockMilterTemplate.Ucs5, PostfixNetworks.Parse("192.0.2.0/24")).OpenDkim!;
+
+        Assert.Equal(["127.0.0.1", "::1"], dkim.TrustedHosts.ToArray());
+        Assert.Equal(["10.0.0.0/8", "127.0.0.1", "::1", "192.0.2.0/24"], dkim.InternalHosts!.Value.Where(l => !l.StartsWith('#')).ToArray());
+    }
+
+    [Fact]
+    public void Milters_are_kept_off_the_content_filters_reinjection_listener_unless_the_policy_sets_the_map()
+    {
+        var ours = Derive("version: 1\n" + OneDomain);
+        var theirs = Derive("version: 1\npostfix:\n  parameters:\n    smtpd_milter_maps: cidr:/etc/postfix/milter_map\n" + OneDomain);
+
+        Assert.Equal("${{$service_name} == {127.0.0.1:10025} ? {static:DISABLE} : {}}", Setting(ours, "smtpd_milter_maps"));
+        Assert.Equal("cidr:/etc/postfix/milter_map", Setting(theirs, "smtpd_milter_maps"));
     }
 }

@@ -102,8 +102,10 @@ internal sealed class YamlEventRules(string text, DiagnosticBag diagnostics)
 
     public YamlRejected Alias(AnchorAlias alias)
     {
+        // Mostly a sender pattern such as *@example.com, unquoted: YAML reads any value starting with '*' as an alias.
+        var written = "*" + alias.Value.Value;
         diagnostics.Error(DiagnosticCode.UnsupportedYamlFeature, At(alias.Start),
-            $"alias {Text.Quote("*" + alias.Value.Value)} is not supported; write the value out in full");
+            $"alias {Text.Quote(written)}: YAML reads a value starting with '*' as an alias, which a policy does not support; quote a value starting with '*': \"{(written.Length > 80 ? "*..." : Text.Escape(written))}\" (an alias of an anchored value: write that value out in full)");
         return new YamlRejected(At(alias.Start));
     }
 

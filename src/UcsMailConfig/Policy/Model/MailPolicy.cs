@@ -5,7 +5,11 @@ using UcsMailConfig.Policy.Values;
 namespace UcsMailConfig.Policy.Model;
 
 /// <summary>A validated mail policy: every value parsed, every default applied, every rule checked.</summary>
-public sealed record MailPolicy(PostfixPolicy Postfix, DkimPolicy Dkim, ImmutableArray<DomainPolicy> Domains, TlsPolicy Tls, SmimePolicy? Smime);
+public sealed record MailPolicy(PostfixPolicy Postfix, DkimPolicy Dkim, ImmutableArray<DomainPolicy> Domains, TlsPolicy Tls, SmimePolicy? Smime)
+{
+    /// <summary>The file the policy was read from, as the generated files' headers name it.</summary>
+    public PolicyFileName Source { get; init; } = PolicyFileName.Default;
+}
 
 public sealed record PostfixPolicy(QueuePolicy Queue, MilterPolicy Milters, ImmutableArray<PostfixParameter> Parameters);
 
@@ -40,6 +44,12 @@ public sealed record DkimPolicy(
 {
     /// <summary>The folder every selector's key lies below (<c>dkim.key_folder</c>).</summary>
     public string KeyFolder { get; init; } = Values.KeyFolder.Default;
+
+    /// <summary>
+    /// <c>dkim.sign_mynetworks</c>: apply adds Postfix's effective mynetworks, read on the host,
+    /// to the hosts OpenDKIM signs for (docs/mail-flow.md, "The signing rule").
+    /// </summary>
+    public bool SignMynetworks { get; init; } = true;
 }
 
 public sealed record SigningRule(SenderPattern From, DomainName Domain, string Selector);

@@ -31,7 +31,7 @@ internal sealed class DkimBinder(DiagnosticBag diagnostics)
         }
 
         MilterSocket.TryParse(PolicyDefaults.DkimSocket, out var socket);
-        if (PolicyNodes.Scalar(dkim, "socket") is { } socketText && MilterSocket.TryParse(socketText, out var parsed))
+        if (PolicyNodes.Scalar(dkim, "socket") is { } socketText && SocketRules.Parse(diagnostics, socketText, dkim!.Find("socket")!.Value.Start, "dkim.socket") is { } parsed)
         {
             socket = parsed;
             SocketRules.CheckChroot(diagnostics, socket, dkim!.Find("socket")!.Value.Start, "dkim.socket");
@@ -52,7 +52,10 @@ internal sealed class DkimBinder(DiagnosticBag diagnostics)
             trusted,
             internalHosts,
             oversign,
-            BindSigningRules(dkim?["signing"], domains));
+            BindSigningRules(dkim?["signing"], domains))
+        {
+            SignMynetworks = PolicyNodes.Boolean(dkim, "sign_mynetworks") ?? PolicyDefaults.SignMynetworks,
+        };
     }
 
     private ImmutableArray<SigningRule> BindSigningRules(YamlNode? signing, ImmutableArray<DomainPolicy> domains)

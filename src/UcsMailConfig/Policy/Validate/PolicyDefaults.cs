@@ -22,7 +22,10 @@ internal static class PolicyDefaults
     public const string DkimSocket = "localhost:8891";
     public const DkimCanonicalization Canonicalization = DkimCanonicalization.RelaxedRelaxed;
     public const DkimMode DkimMode = Model.DkimMode.Sign;
-    public static readonly ImmutableArray<HostPattern> TrustedHosts = [new("127.0.0.1"), new("::1")];
+    public static readonly ImmutableArray<HostPattern> TrustedHosts = HostPattern.Loopback;
+
+    /// <summary>dkim.sign_mynetworks: apply adds Postfix's effective mynetworks to the hosts OpenDKIM signs for.</summary>
+    public const bool SignMynetworks = true;
     public static readonly ImmutableArray<string> OversignHeaders = ["From"];
 
     public const SelectorState SelectorState = Model.SelectorState.Active;

@@ -97,12 +97,12 @@ internal sealed class PostfixBinder(DiagnosticBag diagnostics)
                 continue;
             }
 
-            if (!MilterSocket.TryParse(socketText, out var socket))
+            var socketAt = item.Find("socket")!.Value.Start;
+            if (SocketRules.Parse(diagnostics, socketText, socketAt, $"postfix.milters.chain '{name}'") is not { } socket)
             {
                 continue;
             }
 
-            var socketAt = item.Find("socket")!.Value.Start;
             SocketRules.CheckChroot(diagnostics, socket, socketAt, $"postfix.milters.chain '{name}'");
             SocketRules.CheckNotExpanded(diagnostics, socket, socketAt, $"postfix.milters.chain '{name}'", "the milter");
             if (sockets.TryGetValue(socket, out var other))

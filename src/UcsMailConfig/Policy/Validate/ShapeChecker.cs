@@ -83,7 +83,7 @@ internal sealed class ShapeChecker(DiagnosticBag diagnostics)
             if (property is null)
             {
                 var names = shape.Properties.Select(p => p.Name).ToList();
-                var suggestion = Suggest(entry.Key.Value, names);
+                var suggestion = NearestName.Find(entry.Key.Value, names);
                 diagnostics.Error(DiagnosticCode.UnknownKey, entry.Key.Start,
                     $"unknown key {Text.Quote(entry.Key.Value)} in {Text.Where(Path())}; {(suggestion is null ? "" : $"did you mean '{suggestion}'? ")}valid keys here: {string.Join(", ", names)}");
                 continue;
@@ -206,7 +206,7 @@ internal sealed class ShapeChecker(DiagnosticBag diagnostics)
                     $"{Text.Where(Path())} must be {Expectation(range)}, not {Text.Quote(text)}");
                 break;
             case ChoiceKind choice when !choice.Choices.Contains(text):
-                var suggestion = Suggest(text, choice.Choices);
+                var suggestion = NearestName.Find(text, choice.Choices);
                 diagnostics.Error(DiagnosticCode.InvalidChoice, scalar.Start,
                     $"{Text.Where(Path())} must be one of {string.Join(", ", choice.Choices)}, not {Text.Quote(text)}{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}");
                 break;
@@ -229,35 +229,4 @@ internal sealed class ShapeChecker(DiagnosticBag diagnostics)
         FormattedKind formatted => formatted.Format.Expectation,
         _ => "a single value",
     };
-
-    /// <summary>The closest name within two edits, to catch typos such as 'maximal_lifetme'.</summary>
-    private static string? Suggest(string typed, IEnumerable<string> names) =>
-        names.Select(n => (Name: n, Distance: EditDistance(typed.ToLowerInvariant(), n)))
-            .Where(c => c.Distance <= Math.Min(2, c.Name.Length / 3 + 1))
-            .OrderBy(c => c.Distance)
-            .Select(c => c.Name)
-            .FirstOrDefault();
-
-    private static int EditDistance(string a, string b)
-    {
-        if (Math.Abs(a.Length - b.Length) > 2 || a.Length > 64)
-        {
-            return int.MaxValue;
-        }
-
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
 }

@@ -12,6 +12,9 @@ namespace UcsMailConfig.Policy.Values;
 /// </summary>
 public sealed record HostPattern(string Text)
 {
+    /// <summary>Local submission (sendmail, webmail on this host): always this server's own mail.</summary>
+    public static readonly System.Collections.Immutable.ImmutableArray<HostPattern> Loopback = [new("127.0.0.1"), new("::1")];
+
     public const string Expectation = "an IP address (127.0.0.1, ::1), a network in CIDR form (10.0.0.0/8, fd00::/8) or a host name (mail.example.com)";
 
     public static bool TryParse(string text, out HostPattern pattern)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using UcsMailConfig.Dns;
+using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Rendering.Derive;
@@ -19,7 +20,11 @@ public sealed record RenderModel(
     ImmutableArray<DnsRecord> DnsRecords,
     ImmutableArray<TlsPolicyRow> TlsPolicyMap,
     ImmutableArray<string> HashTables,
-    KopanoSmimeConfig? KopanoSmime);
+    KopanoSmimeConfig? KopanoSmime)
+{
+    /// <summary>The policy file the generated files' headers name.</summary>
+    public PolicyFileName PolicyFile { get; init; } = PolicyFileName.Default;
+}
 
 /// <summary>A commented group of lines in our main.cf fragment.</summary>
 public sealed record MainCfSection(string Title, ImmutableArray<PostfixSetting> Settings);
@@ -27,8 +32,9 @@ public sealed record MainCfSection(string Title, ImmutableArray<PostfixSetting> 
 public sealed record PostfixSetting(string Name, string Value);
 
 /// <summary>
-/// opendkim.conf as ordered settings, and the tables it names. <see cref="InternalHosts"/> is
-/// null when InternalHosts reads the TrustedHosts file.
+/// opendkim.conf as ordered settings, and the tables it names. <see cref="TrustedHosts"/> and
+/// <see cref="InternalHosts"/> are the files' lines (hosts, and comments starting with <c>#</c>);
+/// <see cref="InternalHosts"/> is null when InternalHosts reads the TrustedHosts file.
 /// </summary>
 public sealed record OpenDkimConfig(
     ImmutableArray<ConfigSetting> Settings,

@@ -3,6 +3,7 @@ using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
 using UcsMailConfig.Policy.Model;
+using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Rendering.Derive;
@@ -23,14 +24,15 @@ internal static class RenderModelDeriver
     public static RenderModel Derive(MailPolicy policy) => Derive(policy, DkimPublicKeys.None);
 
     /// <summary>With the public keys the caller has read, so DKIM records carry their <c>p=</c> values.</summary>
-    public static RenderModel Derive(MailPolicy policy, DkimPublicKeys publicKeys) => Derive(policy, publicKeys, StockMilterTemplate.Ucs5);
+    public static RenderModel Derive(MailPolicy policy, DkimPublicKeys publicKeys) => Derive(policy, publicKeys, StockMilterTemplate.Ucs5, networks: null);
 
     /// <summary>
     /// For one host: <paramref name="milterTemplate"/> says which milter parameters the host's
     /// stock 70_milter writes from UCR variables; our milters go there as variables, and our
-    /// fragment writes only the parameters it does not (DESIGN.md rule 2).
+    /// fragment writes only the parameters it does not (DESIGN.md rule 2). <paramref name="networks"/>
+    /// is the host's Postfix mynetworks, read by apply; null (render) leaves a note where apply adds it.
     /// </summary>
-    internal static RenderModel Derive(MailPolicy policy, DkimPublicKeys publicKeys, StockMilterTemplate milterTemplate)
+    internal static RenderModel Derive(MailPolicy policy, DkimPublicKeys publicKeys, StockMilterTemplate milterTemplate, PostfixNetworks? networks)
     {
         // The DNS records are most of a large policy's model and need nothing else derived
         // here: they are made beside the rest. A small policy is quicker without a thread.
@@ -38,7 +40,7 @@ internal static class RenderModelDeriver
             ? Task.Run(() => DnsRecordDeriver.Derive(policy, publicKeys))
             : Task.FromResult(DnsRecordDeriver.Derive(policy, publicKeys));
         var mainCf = MainCfSections(policy, milterTemplate);
-        var openDkim = policy.Dkim.Enabled ? OpenDkim(policy) : null;
+        var openDkim = policy.Dkim.Enabled ? OpenDkim(policy, networks) : null;
         var tlsPolicyMap = policy.Tls.Destinations.Select(d => new TlsPolicyRow(d.Destination.Text, OutputSpelling.Postfix(d.Level))).ToImmutableArray();
         var kopanoSmime = policy.Smime is { } smime ? KopanoSmime(smime) : null;
 
@@ -90,7 +92,10 @@ internal static class RenderModelDeriver
             templates.Add(TemplateCatalog.DnsPlain);
         }
 
-        return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy, milterTemplate), [.. info], dns, tlsPolicyMap, [.. hashTables], kopanoSmime);
+        return new RenderModel([.. templates], mainCf, openDkim, UcrVariables(policy, milterTemplate), [.. info], dns, tlsPolicyMap, [.. hashTables], kopanoSmime)
+        {
+            PolicyFile = policy.Source,
+        };
     }
 
     /// <summary>
@@ -125,6 +130,13 @@ internal static class RenderModelDeriver
                 {
                     settings.Add(new PostfixSetting(parameter, string.Join(", ", sockets)));
                 }
+            }
+
+            // Once per message: not again when UCS's content filter re-injects it (docs/mail-flow.md,
+            // "The signing rule"); a value in postfix.parameters replaces ours.
+            if (milters.Chain.Any(m => m.Smtpd) && policy.Postfix.Parameters.All(p => p.Name != StockContentFilter.MilterMapsParameter))
+            {
+                settings.Add(new(StockContentFilter.MilterMapsParameter, StockContentFilter.MilterMapsValue));
             }
 
             var throughUcs = StockMilterTemplate.Parameters.Where(milterTemplate.Writes).ToList();
@@ -185,7 +197,7 @@ internal static class RenderModelDeriver
                 MilterSocketSyntax.ForPostfix(m.milter.Socket ?? policy.Dkim.Socket)));
     }
 
-    private static OpenDkimConfig OpenDkim(MailPolicy policy)
+    private static OpenDkimConfig OpenDkim(MailPolicy policy, PostfixNetworks? networks)
     {
         var dkim = policy.Dkim;
         var keyTable = new List<KeyTableRow>();
@@ -247,8 +259,32 @@ internal static class RenderModelDeriver
             [.. settings],
             [.. keyTable],
             orderedSigning,
-            [.. dkim.TrustedHosts.Select(h => h.Text)],
-            dkim.InternalHosts?.Select(h => h.Text).ToImmutableArray());
+            dkim.InternalHosts is null ? SignedHosts(dkim, dkim.TrustedHosts, networks) : [.. dkim.TrustedHosts.Select(h => h.Text)],
+            dkim.InternalHosts is { } internalHosts ? SignedHosts(dkim, internalHosts, networks) : null);
+    }
+
+    /// <summary>
+    /// The lines of the file InternalHosts reads, the signing rule's "who" (docs/mail-flow.md):
+    /// the policy's list, loopback (local submission is always our own mail), and, with
+    /// dkim.sign_mynetworks, Postfix's effective mynetworks as apply read it on the host.
+    /// </summary>
+    private static ImmutableArray<string> SignedHosts(DkimPolicy dkim, ImmutableArray<HostPattern> listed, PostfixNetworks? networks)
+    {
+        var lines = listed.Concat(HostPattern.Loopback.Where(l => !listed.Contains(l))).Select(h => h.Text).ToList();
+        if (!dkim.SignMynetworks)
+        {
+            return [.. lines];
+        }
+
+        if (networks is null)
+        {
+            lines.Add($"# apply adds Postfix's {PostfixNetworks.Parameter} here (dkim.sign_mynetworks; postconf -x -h {PostfixNetworks.Parameter} on the host)");
+            return [.. lines];
+        }
+
+        lines.Add($"# Postfix's {PostfixNetworks.Parameter} (dkim.sign_mynetworks), read by apply with postconf -x -h {PostfixNetworks.Parameter}");
+        lines.AddRange(networks.Hosts.Select(h => h.Text).Where(h => !lines.Contains(h)));
+        return [.. lines];
     }
 
     /// <summary>

@@ -51,28 +51,39 @@ internal sealed class UcrLayers
 
     private readonly Dictionary<UcrLayer, Dictionary<string, string>> _layers;
 
-    private UcrLayers(Dictionary<UcrLayer, Dictionary<string, string>> layers) => _layers = layers;
+    // Where each key was read (1-based line in its layer's file), for a source a person can open.
+    private readonly Dictionary<(UcrLayer, string), int> _lines;
+
+    private UcrLayers(Dictionary<UcrLayer, Dictionary<string, string>> layers, Dictionary<(UcrLayer, string), int>? lines = null)
+    {
+        _layers = layers;
+        _lines = lines ?? [];
+    }
 
     public static UcrLayers Read(string root)
     {
         var layers = new Dictionary<UcrLayer, Dictionary<string, string>>();
+        var lines = new Dictionary<(UcrLayer, string), int>();
         foreach (var (layer, file) in Files)
         {
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             // Root's files in root's folders, or refused (TrustedRead): a layer decides what apply writes.
+            var number = 0;
             foreach (var line in TrustedRead.Lines(root, file))
             {
+                number++;
                 var colon = line.IndexOf(": ", StringComparison.Ordinal);
                 if (!line.StartsWith('#') && colon > 0)
                 {
                     values[line[..colon]] = line[(colon + 2)..];
+                    lines[(layer, line[..colon])] = number;
                 }
             }
 
             layers[layer] = values;
         }
 
-        return new UcrLayers(layers);
+        return new UcrLayers(layers, lines);
     }
 
     /// <summary>The file of a layer, relative to the root.</summary>
@@ -115,6 +126,9 @@ internal sealed class UcrLayers
 
         return values;
     }
+
+    /// <summary>The line of the layer's file that holds the key (0 when unknown, e.g. after <see cref="WithBase"/>).</summary>
+    public int LineOf(UcrLayer layer, string name) => _lines.GetValueOrDefault((layer, name));
 
     /// <summary>The effective value alone (what <c>ucr get</c> prints).</summary>
     public string? Get(string name) => Effective(name)?.Value;
