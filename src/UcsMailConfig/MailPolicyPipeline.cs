@@ -89,7 +89,7 @@ public static class MailPolicyPipeline
 
             return Applier.Apply(policy, options);
         }
-        catch (StateRefusedException e)
+        catch (Exception e) when (e is StateRefusedException or Files.UntrustedFileException)
         {
             return new ApplyReport(ApplyOutcome.Refused, null, [], [e.Message], [], false, TimeSpan.Zero);
         }

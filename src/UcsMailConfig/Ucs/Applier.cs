@@ -97,7 +97,7 @@ internal static class Applier
         {
             return Change();
         }
-        catch (StateRefusedException e)
+        catch (Exception e) when (e is StateRefusedException or Files.UntrustedFileException)
         {
             errors.Add(e.Message);
             return Report(ApplyOutcome.Refused, plan, recovered);

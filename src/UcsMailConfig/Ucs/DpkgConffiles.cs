@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using UcsMailConfig.Files;
 
 namespace UcsMailConfig.Ucs;
 
@@ -6,6 +7,8 @@ namespace UcsMailConfig.Ucs;
 /// dpkg's record of the configuration files its packages shipped: the <c>Conffiles:</c> field
 /// of var/lib/dpkg/status below a root, one <c> /PATH MD5 [obsolete]</c> line per file. Tells
 /// which stock UCS templates an admin changed. A host without the record has no changed files.
+/// The record and the files it names are read as <see cref="TrustedRead"/> reads (a symlink or a
+/// file others can write is refused, never followed).
 /// </summary>
 internal static class DpkgConffiles
 {
@@ -14,15 +17,9 @@ internal static class DpkgConffiles
     /// <summary>The absolute paths below <paramref name="prefix"/> whose file below the root no longer has the recorded MD5 sum, sorted.</summary>
     public static IReadOnlyList<string> Modified(string root, string prefix)
     {
-        var status = Path.Combine(root, StatusPath);
-        if (!File.Exists(status))
-        {
-            return [];
-        }
-
         var modified = new SortedSet<string>(StringComparer.Ordinal);
         var inConffiles = false;
-        foreach (var line in File.ReadLines(status))
+        foreach (var line in TrustedRead.Lines(root, StatusPath))
         {
             if (line.Length == 0 || !char.IsWhiteSpace(line[0]))
             {
@@ -37,8 +34,7 @@ internal static class DpkgConffiles
                 continue;
             }
 
-            var file = Path.Combine(root, fields[0].TrimStart('/'));
-            if (File.Exists(file) && !Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(file))).Equals(fields[1], StringComparison.OrdinalIgnoreCase))
+            if (TrustedRead.Bytes(root, fields[0].TrimStart('/')) is { } content && !Convert.ToHexStringLower(MD5.HashData(content)).Equals(fields[1], StringComparison.OrdinalIgnoreCase))
             {
                 modified.Add(fields[0]);
             }

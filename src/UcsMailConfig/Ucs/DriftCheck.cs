@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using UcsMailConfig.Files;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Rendering.Derive;
 using UcsMailConfig.Ucs.Layout;
@@ -14,7 +15,7 @@ namespace UcsMailConfig.Ucs;
 /// that win over our fragment: /etc/postfix/main.cf.local, other main.cf.d fragments, stock
 /// templates that differ from their package's original (dpkg's record). What the plan already
 /// changes is not drift, and a UCR layer that wins is the plan's refusal. Runs postconf;
-/// changes nothing.
+/// changes nothing. Host files are read as <see cref="TrustedRead"/> reads.
 /// </summary>
 internal static class DriftCheck
 {
@@ -28,14 +29,13 @@ internal static class DriftCheck
         var changing = plan.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var (path, file) in tree.Files.Where(f => !changing.Contains(f.Key)))
         {
-            if (UcrTargets.For(path) is { } target && target != UcrTargets.MainCf && GeneratedDifference(Encoding.UTF8.GetString(file.Content), Path.Combine(root, target.TrimStart('/'))) is { } difference)
+            if (UcrTargets.For(path) is { } target && target != UcrTargets.MainCf && GeneratedDifference(Encoding.UTF8.GetString(file.Content), root, target.TrimStart('/')) is { } difference)
             {
                 drift.Add(new Drift(DriftSource.HandEdit, target, difference, Acts: true) { RepairTarget = target });
             }
         }
 
-        var mainCf = Path.Combine(root, "etc/postfix/main.cf");
-        if (!File.Exists(mainCf))
+        if (TrustedRead.Text(root, UcrTargets.MainCf.TrimStart('/')) is not { } mainCf)
         {
             return [.. drift];
         }
@@ -59,10 +59,9 @@ internal static class DriftCheck
             }
         }
 
-        var local = Path.Combine(root, UcrTargets.MainCfLocal);
-        if (File.Exists(local))
+        if (TrustedRead.Text(root, UcrTargets.MainCfLocal) is { } localText)
         {
-            var text = new MainCfText(File.ReadAllText(local));
+            var text = new MainCfText(localText);
             foreach (var entry in expected.Where(e => text.Winning(e.Parameter) is not null))
             {
                 drift.Add(new Drift(DriftSource.MainCfLocal, entry.Parameter, $"main.cf.local has '{text.Winning(entry.Parameter)!.Trim()}', the policy means '{entry.Value}'", Acts: true));
@@ -90,7 +89,7 @@ internal static class DriftCheck
             return null;
         }
 
-        var live = new MainCfText(File.ReadAllText(mainCf));
+        var live = new MainCfText(mainCf);
         foreach (var entry in compared)
         {
             var actual = effective.GetValueOrDefault(entry.Parameter, "");
@@ -123,23 +122,20 @@ internal static class DriftCheck
     /// </summary>
     private static IReadOnlyList<(string Path, string Text)> OtherFragments(string root)
     {
-        var info = Path.Combine(root, UcrTargets.TemplatesDirectory, "info");
-        if (!Directory.Exists(info))
-        {
-            return [];
-        }
-
+        var info = UcrTargets.TemplatesDirectory + "info";
         var ours = TemplateCatalog.UcrPath(TemplateCatalog.MainCfFragment);
-        return [.. Directory.EnumerateFiles(info, "*.info")
-            .SelectMany(File.ReadLines)
+        return [.. TrustedRead.FileNames(root, info)
+            .Where(name => name.EndsWith(".info", StringComparison.Ordinal))
+            .SelectMany(name => TrustedRead.Lines(root, Path.Combine(info, name)))
             .Where(l => l.StartsWith("Subfile:", StringComparison.Ordinal))
             .Select(l => l["Subfile:".Length..].Trim())
             .Where(s => s.StartsWith("etc/postfix/main.cf.d/", StringComparison.Ordinal) && s != ours)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .Select(s => UcrTargets.FilesDirectory + s)
-            .Where(p => File.Exists(Path.Combine(root, p)))
-            .Select(p => (p, File.ReadAllText(Path.Combine(root, p))))];
+            .Select(p => (Path: p, Text: TrustedRead.Text(root, p)))
+            .Where(f => f.Text is not null)
+            .Select(f => (f.Path, f.Text!))];
     }
 
     /// <summary>
@@ -147,9 +143,9 @@ internal static class DriftCheck
     /// does not. Only lines that are neither blank nor comments count: UCR's header is comments
     /// in the template's own comment syntax.
     /// </summary>
-    internal static string? GeneratedDifference(string template, string generatedPath)
+    internal static string? GeneratedDifference(string template, string root, string generated)
     {
-        if (!File.Exists(generatedPath))
+        if (TrustedRead.Text(root, generated) is not { } generatedText)
         {
             return "missing; ucr commit writes it";
         }
@@ -157,7 +153,7 @@ internal static class DriftCheck
         // UCR's header comments every line with the prefix the template names (# or //).
         var mark = System.Text.RegularExpressions.Regex.Match(template, "@%@UCRWARNING=(.*?)@%@") is { Success: true } warning && warning.Groups[1].Value.Trim() is { Length: > 0 } prefix ? prefix : "#";
         var want = Meaningful(template, mark);
-        var have = Meaningful(File.ReadAllText(generatedPath), mark);
+        var have = Meaningful(generatedText, mark);
         for (var i = 0; i < Math.Max(want.Count, have.Count); i++)
         {
             if (i >= have.Count)

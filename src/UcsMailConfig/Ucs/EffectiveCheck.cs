@@ -1,4 +1,5 @@
 using System.Text;
+using UcsMailConfig.Files;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Rendering.Derive;
 using UcsMailConfig.Ucs.Layout;
@@ -12,7 +13,7 @@ namespace UcsMailConfig.Ucs;
 /// parameter's kind, so Postfix's own spelling of the same value passes), and every generated
 /// OpenDKIM file must be exactly our template's output below UCR's header. Returns one line per
 /// difference (parameter, expected, actual, and the source that sets it last), empty when all is
-/// well. Runs only <c>postconf</c>; changes nothing.
+/// well. Runs only <c>postconf</c>; changes nothing. Host files are read as <see cref="TrustedRead"/> reads.
 /// </summary>
 internal static class EffectiveCheck
 {
@@ -20,7 +21,7 @@ internal static class EffectiveCheck
     {
         var differences = new List<string>();
         var postfixDirectory = Path.Combine(root, "etc/postfix");
-        if (File.Exists(Path.Combine(postfixDirectory, "main.cf")))
+        if (TrustedRead.Exists(root, UcrTargets.MainCf.TrimStart('/')))
         {
             foreach (var expected in PolicyParameters.Of(model))
             {
@@ -42,7 +43,7 @@ internal static class EffectiveCheck
 
         foreach (var file in tree.Files.Values)
         {
-            if (UcrTargets.For(file.Path) is { } target && UcrTargets.IsOpenDkim(target) && !IsGeneratedFrom(Path.Combine(root, target.TrimStart('/')), file.Content))
+            if (UcrTargets.For(file.Path) is { } target && UcrTargets.IsOpenDkim(target) && !IsGeneratedFrom(root, target.TrimStart('/'), file.Content))
             {
                 differences.Add($"{target} is not what its template {file.Path} generates (changed after 'ucr commit', or generated from something else)");
             }
@@ -55,15 +56,14 @@ internal static class EffectiveCheck
     /// The generated file is the template's text with its first line, UCR's warning marker,
     /// replaced by UCR's header: '#' lines only.
     /// </summary>
-    private static bool IsGeneratedFrom(string generated, byte[] template)
+    private static bool IsGeneratedFrom(string root, string generated, byte[] template)
     {
-        if (!File.Exists(generated))
+        if (TrustedRead.Text(root, generated) is not { } actual)
         {
             return false;
         }
 
         var text = Encoding.UTF8.GetString(template);
-        var actual = File.ReadAllText(generated);
         if (!text.StartsWith(UcrTargets.HashWarning, StringComparison.Ordinal))
         {
             return actual == text;
@@ -80,23 +80,22 @@ internal static class EffectiveCheck
     /// </summary>
     private static string Source(string root, string parameter)
     {
-        var mainCf = Path.Combine(root, UcrTargets.MainCf.TrimStart('/'));
         var (line, number) = (0, 0);
-        foreach (var text in File.ReadLines(mainCf))
+        foreach (var text in TrustedRead.Lines(root, UcrTargets.MainCf.TrimStart('/')))
         {
             number++;
             line = MainCfText.Names(text).Contains(parameter) ? number : line;
         }
 
         string? winner = null;
-        var fragments = Path.Combine(root, UcrTargets.MainCfFragments);
-        foreach (var fragment in (Directory.Exists(fragments) ? Directory.GetFiles(fragments) : []).Order(StringComparer.Ordinal))
+        foreach (var name in TrustedRead.FileNames(root, UcrTargets.MainCfFragments))
         {
-            var local = Path.Combine(root, UcrTargets.MainCfLocal);
-            var source = Path.GetFileName(fragment) == UcrTargets.LocalFragment && File.Exists(local) ? local : fragment;
-            if (MainCfText.Names(File.ReadAllText(source)).Contains(parameter))
+            var fragment = UcrTargets.MainCfFragments + name;
+            var local = name == UcrTargets.LocalFragment && TrustedRead.Exists(root, UcrTargets.MainCfLocal);
+            var source = local ? UcrTargets.MainCfLocal : fragment;
+            if (MainCfText.Names(TrustedRead.Text(root, source) ?? "").Contains(parameter))
             {
-                winner = "/" + Path.GetRelativePath(root, source) + (source == local ? $" (appended by {UcrTargets.LocalFragment})" : "");
+                winner = "/" + source + (local ? $" (appended by {UcrTargets.LocalFragment})" : "");
             }
         }
 

@@ -1,3 +1,4 @@
+using UcsMailConfig.Files;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Ucs.Layout;
 
@@ -10,6 +11,7 @@ namespace UcsMailConfig.Ucs;
 /// A 70_milter counts only when a .info registers it as a subfile (UCR ignores it otherwise);
 /// it writes a parameter when its text reads that parameter's variables
 /// (<c>mail/postfix/PARAMETER/</c>): the UCS 5 version (00d4d6e9) reads only smtpd_milters'.
+/// The .info files and the template are read as <see cref="TrustedRead"/> reads.
 /// </summary>
 internal static class MilterHost
 {
@@ -18,13 +20,11 @@ internal static class MilterHost
 
     public static StockMilterTemplate Template(string root)
     {
-        var template = Path.Combine(root, TemplateFiles + StockMilterTemplate.Subfile);
-        if (!IsRegistered(root) || !File.Exists(template))
+        if (!IsRegistered(root) || TrustedRead.Text(root, TemplateFiles + StockMilterTemplate.Subfile) is not { } text)
         {
             return StockMilterTemplate.None;
         }
 
-        var text = File.ReadAllText(template);
         bool Reads(string parameter) => text.Contains(StockMilterTemplate.VariablePrefix(parameter), StringComparison.Ordinal);
         return new StockMilterTemplate(Reads(StockMilterTemplate.SmtpdMilters), Reads(StockMilterTemplate.NonSmtpdMilters));
     }
@@ -43,15 +43,10 @@ internal static class MilterHost
 
     private static bool IsRegistered(string root)
     {
-        var directory = Path.Combine(root, InfoDirectory);
-        if (!Directory.Exists(directory))
-        {
-            return false;
-        }
-
         // A subfile stanza may sit in any package's .info; the path is enough to name it.
         var line = "Subfile: " + StockMilterTemplate.Subfile;
-        return Directory.EnumerateFiles(directory, "*.info")
-            .Any(info => File.ReadLines(info).Any(l => l.Trim() == line));
+        return TrustedRead.FileNames(root, InfoDirectory)
+            .Where(name => name.EndsWith(".info", StringComparison.Ordinal))
+            .Any(info => TrustedRead.Lines(root, Path.Combine(InfoDirectory, info)).Any(l => l.Trim() == line));
     }
 }

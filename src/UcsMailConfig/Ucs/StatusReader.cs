@@ -57,7 +57,8 @@ internal static class StatusReader
         byte[] content;
         try
         {
-            content = File.ReadAllBytes(applied.PolicyPath);
+            // Outside the root, named by the log: read only if nobody but root or its owner could have replaced it.
+            content = Files.TrustedRead.OwnedFile(applied.PolicyPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -91,7 +92,7 @@ internal static class StatusReader
         try
         {
             plan = Planner.Plan(tree, model, root, Planner.Previous(root, journal), journal);
-            if (!File.Exists(Path.Combine(root, "etc/postfix/main.cf")))
+            if (!Files.TrustedRead.Exists(root, "etc/postfix/main.cf"))
             {
                 unreadable.Add($"there is no {Path.Combine(root, "etc/postfix/main.cf")}");
             }
@@ -109,7 +110,7 @@ internal static class StatusReader
                 }
             }
         }
-        catch (StateRefusedException e)
+        catch (Exception e) when (e is StateRefusedException or Files.UntrustedFileException)
         {
             unreadable.Add(e.Message);
             return Partial(installed, journalLocation);

@@ -1,3 +1,5 @@
+using UcsMailConfig.Files;
+
 namespace UcsMailConfig.Ucs.Layout;
 
 /// <summary>UCR's layers, the winning one first (UCS-FACTS.md, "UCR layers").</summary>
@@ -32,7 +34,8 @@ public sealed record UcrEffective(string Value, UcrLayer Layer)
 /// is read, and the first that holds a key wins, in UCS's order. The custom layer
 /// (<c>$UNIVENTION_BASECONF</c>) is ignored on purpose: the tool runs as root and reads the host
 /// below <c>--root</c>, not whatever file its caller's environment names. Lines are
-/// <c>key: value</c>; '#' lines and lines without ": " are skipped, as UCR does.
+/// <c>key: value</c>; '#' lines and lines without ": " are skipped, as UCR does. A layer file
+/// that is a symlink or writable by others is refused (<see cref="UntrustedFileException"/>).
 /// </summary>
 internal sealed class UcrLayers
 {
@@ -64,9 +67,9 @@ internal sealed class UcrLayers
         foreach (var (layer, file) in Files)
         {
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            var path = Path.Combine(root, file);
+            // Root's files in root's folders, or refused (TrustedRead): a layer decides what apply writes.
             var number = 0;
-            foreach (var line in File.Exists(path) ? File.ReadLines(path) : [])
+            foreach (var line in TrustedRead.Lines(root, file))
             {
                 number++;
                 var colon = line.IndexOf(": ", StringComparison.Ordinal);
