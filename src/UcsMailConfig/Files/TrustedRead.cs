@@ -214,7 +214,7 @@ internal static class TrustedRead
 
             var file = Posix.Status(current, full);
             var problem = !file.IsRegularFile ? (full, "is not a regular file")
-                : (file.Permissions & OthersWrite) != 0 ? (full, $"has mode {Convert.ToString((int)file.Permissions, 8)}, writable by its group or others")
+                : (file.Permissions & OthersWrite) != 0 ? (full, $"has mode {Convert.ToString((int)file.Permissions, 8)}, {WritableByOthers}")
                 : folders.Select(f => (f.Shown, FolderProblem(f.Status, file.UserId))).FirstOrDefault(f => f.Item2 is not null);
             if (problem.Item2 is { } why)
             {
@@ -235,8 +235,8 @@ internal static class TrustedRead
     private static string? FolderProblem(FileStatus folder, uint fileOwner)
     {
         var sticky = (folder.Permissions & UnixFileMode.StickyBit) != 0;
-        return folder.UserId != 0 && folder.UserId != fileOwner ? $"is owned by uid {folder.UserId}, neither root nor the file's owner"
-            : (folder.Permissions & OthersWrite) != 0 && !(sticky && folder.UserId == 0) ? $"has mode {Convert.ToString((int)folder.Permissions, 8)}, writable by its group or others"
+        return folder.UserId != 0 && folder.UserId != fileOwner ? $"{OwnedBy} {folder.UserId}, neither root nor the file's owner"
+            : (folder.Permissions & OthersWrite) != 0 && !(sticky && folder.UserId == 0) ? $"has mode {Convert.ToString((int)folder.Permissions, 8)}, {WritableByOthers}"
             : null;
     }
 
@@ -246,8 +246,8 @@ internal static class TrustedRead
         var problem =
             directory && !status.IsDirectory ? "is not a folder"
             : !directory && !status.IsRegularFile ? "is not a regular file"
-            : status.UserId != 0 && status.UserId != Posix.EffectiveUserId ? $"is owned by uid {status.UserId}, not by root"
-            : (status.Permissions & OthersWrite) != 0 ? $"has mode {Convert.ToString((int)status.Permissions, 8)}, writable by its group or others"
+            : status.UserId != 0 && status.UserId != Posix.EffectiveUserId ? $"{OwnedBy} {status.UserId}, not by root"
+            : (status.Permissions & OthersWrite) != 0 ? $"has mode {Convert.ToString((int)status.Permissions, 8)}, {WritableByOthers}"
             : null;
         if (problem is not null)
         {
@@ -256,7 +256,16 @@ internal static class TrustedRead
     }
 
     private static UntrustedFileException Refusal(string path, string problem) =>
-        new($"{path} {problem}; ucs-mail-config runs as root and reads the host's files only through real folders and files that only root can change, so it read nothing through it and changed nothing: find out who put it there, then make it a root-owned file or folder that only root can write (chown root:root, chmod go-w)");
+        new($"{path} {problem}; ucs-mail-config runs as root and reads the host's files only through real folders and files that only root can change, so it read nothing through it and changed nothing: find out who put it there, then {Repair(path, problem)}");
+
+    // The exact command for the two problems a command fixes; a symlink or a wrong kind of file needs a look first.
+    private static string Repair(string path, string problem) =>
+        problem.EndsWith(WritableByOthers, StringComparison.Ordinal) ? $"run 'chmod go-w {path}'"
+        : problem.StartsWith(OwnedBy, StringComparison.Ordinal) ? $"run 'chown root {path}' (or remove it)"
+        : "make it a root-owned file or folder that only root can write";
+
+    private const string WritableByOthers = "writable by its group or others";
+    private const string OwnedBy = "is owned by uid";
 }
 
 /// <summary>A host file below the root, or a folder on its way, that the tool does not trust; the message names it. Nothing was read through it.</summary>

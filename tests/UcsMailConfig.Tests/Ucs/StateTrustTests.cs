@@ -109,7 +109,7 @@ public sealed class StateTrustTests
     }
 
     [Fact]
-    public void A_managed_file_with_a_mode_the_tool_never_writes_is_refused_before_the_journal_with_the_chmod_that_fixes_it()
+    public void A_managed_file_others_may_write_is_refused_before_the_journal_with_the_chmod_that_fixes_it()
     {
         using var host = new ApplySandbox();
         host.CreateKeys(ApplySandbox.Example("single-domain"));
@@ -123,7 +123,8 @@ public sealed class StateTrustTests
 
         // The one note: the sandbox activates its selector without a DNS check.
         AssertRefused(result, mainCf, "mode 664", notes: 1);
-        Assert.Contains($"run 'chmod 644 {mainCf}'", result.Err, StringComparison.Ordinal);
+        // Host files are read only when root alone can change them (Files/TrustedRead), before any plan.
+        Assert.Contains($"run 'chmod go-w {mainCf}'", result.Err, StringComparison.Ordinal);
         TreeListing.AssertSame(before, Listing(host));
         Assert.False(Directory.Exists(host[StateFolder + "/journal"]), "the refused apply began a journal");
     }
@@ -142,7 +143,7 @@ public sealed class StateTrustTests
         using var report = System.Text.Json.JsonDocument.Parse(result.Out);
         Assert.Equal("refused", report.RootElement.GetProperty("outcome").GetString());
         Assert.True(report.RootElement.GetProperty("recoveredInterruptedApply").GetBoolean());
-        Assert.Contains("chmod 644", result.Err, StringComparison.Ordinal);
+        Assert.Contains("chmod go-w", result.Err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(host[StateFolder + "/journal"]), "the recovery left its journal");
         Assert.Contains(" apply outcome=refused ", File.ReadAllText(host[Log]), StringComparison.Ordinal);
         Assert.Contains(" recovered=yes ", File.ReadAllText(host[Log]), StringComparison.Ordinal);
