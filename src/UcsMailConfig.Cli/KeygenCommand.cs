@@ -73,7 +73,7 @@ internal static class KeygenCommand
             }
 
             RecordPrinter.PrintCreated(key, stdout);
-            RecordPrinter.PrintBothForms(key, stdout);
+            RecordPrinter.PrintBothForms(key, pending: false, stdout);
             stdout.WriteLine();
             stdout.WriteLine($"Next: add it to the policy under domains.{domain}.dkim.selectors as  {RecordPrinter.PolicyLine(domain, selector, keyPath)}");
             stdout.WriteLine("then publish the record, run 'ucs-mail-config dns check POLICY', and once it passes set state: active and apply.");

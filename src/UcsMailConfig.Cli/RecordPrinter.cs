@@ -16,9 +16,15 @@ internal static class RecordPrinter
         stdout.WriteLine("The private key is never printed; back the file up like a password.");
     }
 
-    /// <summary>The record of a key just created, for a selector that is still pending.</summary>
-    public static void PrintBothForms(CreatedKey key, TextWriter stdout) =>
-        PrintBothForms([DnsRecordDeriver.Dkim(key.Domain, new DkimSelector(key.Selector, key.KeyPath, SelectorState.Pending), key.PublicKey.Base64)], stdout);
+    /// <summary>
+    /// The record of a key just created: rotate's new selector is pending; keygen reads no
+    /// policy, so its label claims no state (the admin's policy may already have it active).
+    /// </summary>
+    public static void PrintBothForms(CreatedKey key, bool pending, TextWriter stdout)
+    {
+        var record = DnsRecordDeriver.Dkim(key.Domain, new DkimSelector(key.Selector, key.KeyPath, SelectorState.Pending), key.PublicKey.Base64);
+        PrintBothForms([pending ? record : record with { Comment = $"{key.Domain}: DKIM key of selector {key.Selector} (new key: signs while the applied policy has the selector active)" }], stdout);
+    }
 
     public static void PrintBothForms(ImmutableArray<DnsRecord> records, TextWriter stdout)
     {

@@ -104,7 +104,7 @@ internal static class RotateCommand
             stdout.WriteLine($"       ucs-mail-config dns check {policyPath ?? "POLICY"}");
             stdout.WriteLine($"3. Once the check passes: set \"{selector}\" to state: active{(active.Count > 0 ? $" and {string.Join(", ", active.Select(a => $"\"{a}\""))} to state: retired" : "")}; apply.");
             stdout.WriteLine("4. After a grace period of a few days (mail in transit is still verified against the old key), remove the retired selector from the policy and its record from DNS. Its key file stays until you remove it.");
-            RecordPrinter.PrintBothForms(key, stdout);
+            RecordPrinter.PrintBothForms(key, pending: true, stdout);
             return ExitCodes.Success;
         });
         return command;

@@ -107,10 +107,6 @@ internal static class Applier
         {
             // Our state is trusted (or refused) before anything, a key included, is created.
             var previous = Planner.Previous(root, recovering);
-            if (DkimReadiness.PrepareKeys(policy, root, options, errors, notes) is not { } keys)
-            {
-                return Report(ApplyOutcome.Refused, null, recovered);
-            }
 
             // Our milters go through the host's 70_milter where it writes them (DESIGN.md rule 2).
             var milterTemplate = MilterHost.Template(root);
@@ -128,38 +124,36 @@ internal static class Applier
                 return Report(ApplyOutcome.Refused, null, recovered);
             }
 
-            var (model, tree) = RenderedPolicy.Of(policy, keys.Keys, milterTemplate, networks);
-            if (!DkimReadiness.CheckActivation(model, keys, root, options, errors, warnings, notes))
-            {
-                return Report(ApplyOutcome.Refused, null, recovered);
-            }
-
             Progress(ApplyStep.Plan, "comparing the policy's files and UCR variables with the host");
-            plan = Planner.Plan(tree, model, root, previous, recovering);
-            if (plan.Conflicts is { Length: > 0 } conflicts)
+            // A refusal means nothing changed (DESIGN.md exit 5), so the host is judged as check
+            // mode judges it (a key apply would create counts as there) before the first key is
+            // written; the DNS forms need the new keys, so the judgement is repeated with them.
+            var keys = Dkim.DkimKeyStore.ReadPublicKeys(policy, root);
+            if (options.GenerateKeys && !options.CheckOnly && keys.Findings.Any(f => f.Problem == Dkim.KeyProblem.Missing))
             {
-                errors.AddRange(conflicts.Select(c => c.Refusal));
-                return Report(ApplyOutcome.Refused, plan, recovered);
-            }
-
-            // Against a journal's restored state the live files say nothing: drift is checked after recovery.
-            if (recovering is null)
-            {
-                if (DriftCheck.Find(tree, model, plan, root, options.Tools, runner, out var unreadable) is not { } drift)
+                List<string> firstWarnings = [], firstNotes = [];
+                if (Judge(keys, options with { CheckOnly = true }, firstWarnings, firstNotes, out _) is { } refusedBeforeKeys)
                 {
-                    errors.Add($"cannot read the effective Postfix configuration: {unreadable!.CommandLine} exited {unreadable.ExitCode}\n{unreadable.Output}");
-                    return Report(ApplyOutcome.Refused, plan, recovered);
+                    warnings.AddRange(firstWarnings);
+                    return refusedBeforeKeys;
                 }
 
-                plan = plan.WithDrift(drift, model.HashTables);
-                warnings.AddRange(drift.Where(d => !d.Repairable && !d.Acts).Select(d => $"drift: {d}"));
-                if (drift.Where(d => !d.Repairable && d.Acts).Select(d => $"drift that a commit cannot repair: {d}").ToList() is { Count: > 0 } winning)
+                plan = null;
+                if (DkimReadiness.PrepareKeys(policy, root, options, errors, notes) is not { } created)
                 {
-                    errors.AddRange(winning);
-                    return Report(ApplyOutcome.Refused, plan, recovered);
+                    return Report(ApplyOutcome.Refused, null, recovered);
                 }
+
+                keys = created;
             }
 
+            if (Judge(keys, options, warnings, notes, out var rendered) is { } refused)
+            {
+                return refused;
+            }
+
+            var (model, tree) = rendered;
+            Debug.Assert(plan is not null, "a judgement that does not refuse has planned");
             if (!plan.HasChanges)
             {
                 return Report(ApplyOutcome.Unchanged, plan, recovered);
@@ -216,6 +210,44 @@ internal static class Applier
             }
 
             return completed ? Report(ApplyOutcome.Applied, plan, recovered) : RollBack(journal, plan, reload: servicesTouched);
+
+            // Render with these keys, then every read-only check that can refuse: the refusal, or null and the plan set.
+            ApplyReport? Judge(Dkim.PublicKeyReading keys, ApplyOptions judging, List<string> judgingWarnings, List<string> judgingNotes, out RenderedPolicy rendered)
+            {
+                rendered = RenderedPolicy.Of(policy, keys.Keys, milterTemplate, networks);
+                var (model, tree) = rendered;
+                if (!DkimReadiness.CheckActivation(model, keys, root, judging, errors, judgingWarnings, judgingNotes))
+                {
+                    return Report(ApplyOutcome.Refused, null, recovered);
+                }
+
+                plan = Planner.Plan(tree, model, root, previous, recovering);
+                if (plan.Conflicts is { Length: > 0 } conflicts)
+                {
+                    errors.AddRange(conflicts.Select(c => c.Refusal));
+                    return Report(ApplyOutcome.Refused, plan, recovered);
+                }
+
+                // Against a journal's restored state the live files say nothing: drift is checked after recovery.
+                if (recovering is null)
+                {
+                    if (DriftCheck.Find(tree, model, plan, root, options.Tools, runner, out var unreadable) is not { } drift)
+                    {
+                        errors.Add($"cannot read the effective Postfix configuration: {unreadable!.CommandLine} exited {unreadable.ExitCode}\n{unreadable.Output}");
+                        return Report(ApplyOutcome.Refused, plan, recovered);
+                    }
+
+                    plan = plan.WithDrift(drift, model.HashTables);
+                    judgingWarnings.AddRange(drift.Where(d => !d.Repairable && !d.Acts).Select(d => $"drift: {d}"));
+                    if (drift.Where(d => !d.Repairable && d.Acts).Select(d => $"drift that a commit cannot repair: {d}").ToList() is { Count: > 0 } winning)
+                    {
+                        errors.AddRange(winning);
+                        return Report(ApplyOutcome.Refused, plan, recovered);
+                    }
+                }
+
+                return null;
+            }
 
             // The changes, the reloads and the new state; false (the reason in errors) when they must be rolled back.
             bool Complete(ApplyJournal journal, ApplyPlan plan)

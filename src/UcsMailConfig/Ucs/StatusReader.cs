@@ -85,7 +85,19 @@ internal static class StatusReader
             unreadable.Add($"{networksUnread.CommandLine} exited {networksUnread.ExitCode}: {networksUnread.Output.ReplaceLineEndings(" ")}");
         }
 
-        var (model, tree) = RenderedPolicy.Of(policy, keys.Keys, StockMilterTemplate.Ucs5, networks);
+        // With this host's 70_milter, as apply judges it: one answer from status and apply --check.
+        StockMilterTemplate milterTemplate;
+        try
+        {
+            milterTemplate = MilterHost.Template(root);
+        }
+        catch (Files.UntrustedFileException e)
+        {
+            unreadable.Add(e.Message);
+            return Partial(installed, journalLocation);
+        }
+
+        var (model, tree) = RenderedPolicy.Of(policy, keys.Keys, milterTemplate, networks);
         ApplyPlan plan;
         ImmutableArray<Drift> drift = [];
         ImmutableArray<ParameterStatus> parameters = [];

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using UcsMailConfig.Tests.Support;
+using UcsMailConfig.Tests.UcrFixture;
 
 namespace UcsMailConfig.Tests.Apply;
 
@@ -82,6 +83,25 @@ public sealed class ApplyMilterVariablesTests
         AssertNoPostconfWarning(host);
         Assert.DoesNotContain(Ours, File.ReadAllText(host["etc/univention/base.conf"]), StringComparison.Ordinal);
         Assert.Contains($"kept the milter variable {Before}=inet:localhost:10030 that UCS or an admin set; it has no effect", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void On_a_host_without_70_milter_status_and_apply_check_agree_that_nothing_is_pending()
+    {
+        using var host = new ApplySandbox();
+        File.WriteAllText(host[Info], File.ReadAllText(host[Info]).Replace(MilterStanza + "\n", "", StringComparison.Ordinal));
+        File.Delete(host[MilterTemplate]);
+        host.Host.Ucr("update");
+        var policy = host.WritePolicy(TwoMilters);
+        var applied = host.Apply(policy);
+        Assert.True(applied.Exit == 0, applied.Out + applied.Err);
+
+        var check = host.Apply(policy, "--check");
+        var status = CliRun.Run("status", "--root", host.Root, "--ucr", UcrFixtureRunner.ScriptPath, "--dns-total", "1");
+
+        Assert.True(check.Exit == 0, check.Out + check.Err);
+        Assert.True(status.Exit == 0, status.ToString());
+        Assert.DoesNotContain("pending:", status.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -154,6 +154,16 @@ public sealed class KeygenTests : IDisposable
     }
 
     [Fact]
+    public void Keygen_reads_no_policy_so_its_record_claims_no_selector_state()
+    {
+        var result = CliRun.Run("dkim", "keygen", "--domain", "example.com", "--selector", "03122017", "--root", _root.Path);
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.DoesNotContain("pending: published, not signing yet", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("DKIM key of selector 03122017 (new key: signs while the applied policy has the selector active)", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EnsureKeys_creates_only_missing_keys_of_pending_and_active_selectors()
     {
         using var policy = new KeyedPolicy("""

@@ -2,6 +2,7 @@ using UcsMailConfig.Files;
 using UcsMailConfig.Tests.Apply;
 using UcsMailConfig.Tests.Support;
 using UcsMailConfig.Tests.UcrFixture;
+using UcsMailConfig.Ucs;
 using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Tests.Ucs;
@@ -11,8 +12,7 @@ namespace UcsMailConfig.Tests.Ucs;
 /// status, templates) cannot be turned against root: a symlink planted there, or a folder on the
 /// way that a local user (ucsmail-test) owns or may write, is refused with one line naming the
 /// path and exit 5 before anything changes, and nothing outside the root is read through it.
-/// (A first apply on a host creates its DKIM keys before it reads the host's files, so the
-/// attacks here come after one.)
+/// A first apply with --generate-keys reads the host before it creates a key, so its refusal leaves no key.
 /// </summary>
 public sealed class HostFileTrustTests
 {
@@ -44,6 +44,25 @@ public sealed class HostFileTrustTests
         }
 
         Assert.Equal(content, File.ReadAllText(target));
+    }
+
+    [Fact]
+    public void A_refused_first_apply_with_generate_keys_creates_no_key_and_changes_nothing_but_the_lock()
+    {
+        using var host = new ApplySandbox();
+        using var outside = new TempDirectory("ucsmail-outside");
+        File.WriteAllText(outside.Combine("planted"), "maximal_queue_lifetime = 1s\n");
+        File.CreateSymbolicLink(host[MainCfLocal], outside.Combine("planted"));
+        var before = TreeListing.Of(host.Root, folderTimes: false);
+
+        AssertRefused(host.Apply(ApplySandbox.Example("single-domain")), host[MainCfLocal], "is a symlink");
+
+        // The lock comes first (the checks must not race another apply) and is never deleted (a
+        // waiter holding the old file would lock an orphan): it is all a refusal leaves.
+        var after = TreeListing.Of(host.Root, folderTimes: false);
+        string[] lockFolder = ["var/lib", "var/lib/ucs-mail-config", ApplyLock.RelativePath];
+        Assert.Equal(lockFolder.Where(p => !before.ContainsKey(p)).Order(StringComparer.Ordinal), after.Keys.Except(before.Keys).Order(StringComparer.Ordinal));
+        TreeListing.AssertSame(before, after.Where(e => before.ContainsKey(e.Key)).ToDictionary(StringComparer.Ordinal));
     }
 
     [Fact]
