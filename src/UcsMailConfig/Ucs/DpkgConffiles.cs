@@ -46,9 +46,8 @@ internal static class DpkgConffiles
     /// <summary>The package whose Conffiles: field lists <paramref name="path"/> (absolute), or null.</summary>
     public static string? PackageOf(string root, string path)
     {
-        var status = Path.Combine(root, StatusPath);
         string? package = null;
-        foreach (var line in File.Exists(status) ? File.ReadLines(status) : [])
+        foreach (var line in TrustedRead.Lines(root, StatusPath))
         {
             if (line.StartsWith("Package:", StringComparison.Ordinal))
             {
