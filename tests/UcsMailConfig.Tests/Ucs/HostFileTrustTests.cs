@@ -47,6 +47,35 @@ public sealed class HostFileTrustTests
     }
 
     [Fact]
+    public void Import_refuses_a_symlinked_opendkim_conf_names_it_and_writes_nothing()
+    {
+        using var host = new ApplySandbox();
+        UcsMailConfig.Tests.Import.Import2017HostTests.Build2017Host(host);
+        using var outside = new TempDirectory("ucsmail-outside");
+        var conf = host["etc/opendkim.conf"];
+        File.Move(conf, outside.Combine("opendkim.conf"));
+        File.CreateSymbolicLink(conf, outside.Combine("opendkim.conf"));
+        var before = Listing(host);
+
+        AssertRefused(host.Cli("import", "--root", host.Root), conf, "is a symlink");
+        TreeListing.AssertSame(before, Listing(host));
+    }
+
+    [Fact]
+    public void Diff_refuses_a_symlinked_main_cf_d_fragment_and_changes_nothing()
+    {
+        using var host = Applied();
+        using var outside = new TempDirectory("ucsmail-outside");
+        var fragment = host["etc/univention/templates/files/etc/postfix/main.cf.d/90_ucs-mail-config"];
+        File.Move(fragment, outside.Combine("fragment"));
+        File.CreateSymbolicLink(fragment, outside.Combine("fragment"));
+        var before = Listing(host);
+
+        AssertRefused(Run(host, "diff"), fragment, "is a symlink");
+        TreeListing.AssertSame(before, Listing(host));
+    }
+
+    [Fact]
     public void A_local_user_who_may_write_etc_postfix_and_plants_main_cf_local_is_refused()
     {
         using var host = Applied();
