@@ -2,6 +2,7 @@ using UcsMailConfig.Files;
 using UcsMailConfig.Tests.Apply;
 using UcsMailConfig.Tests.Support;
 using UcsMailConfig.Tests.UcrFixture;
+using UcsMailConfig.Ucs;
 using UcsMailConfig.Ucs.Layout;
 
 namespace UcsMailConfig.Tests.Ucs;
@@ -73,6 +74,44 @@ public sealed class HostFileTrustTests
 
         AssertRefused(Run(host, "diff"), fragment, "is a symlink");
         TreeListing.AssertSame(before, Listing(host));
+    }
+
+    [Fact]
+    public void Postmap_does_not_remove_a_leftover_through_a_symlinked_folder()
+    {
+        using var root = new TempDirectory();
+        using var outside = new TempDirectory("ucsmail-outside");
+        var victim = outside.Combine("__db.transport.db");
+        File.WriteAllText(victim, "not ours\n");
+        Directory.CreateDirectory(root.Combine("etc"));
+        Directory.CreateSymbolicLink(root.Combine("etc/postfix"), outside.Path);
+
+        var refused = Assert.Throws<UntrustedFileException>(() =>
+            UcsMailConfig.Ucs.Postmap.Run(["/etc/postfix/transport"], root.Path, outside.Path, ToolPaths.Defaults, new CommandRunner(TimeSpan.FromSeconds(10))));
+
+        Assert.StartsWith($"{root.Combine("etc/postfix")} is a symlink;", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("not ours\n", File.ReadAllText(victim));
+    }
+
+    [Fact]
+    public void Releasing_the_lock_does_not_remove_a_holder_through_a_symlinked_state_folder()
+    {
+        using var root = new TempDirectory();
+        using var outside = new TempDirectory("ucsmail-outside");
+        var victim = outside.Combine("lock.holder");
+        File.WriteAllText(victim, "not ours\n");
+        var state = root.Combine(StateFiles.Directory.TrimEnd('/'));
+        var moved = root.Combine("state-moved");
+
+        using (ApplyLock.Acquire(root.Path, TimeSpan.Zero, readOnly: false, _ => { }, CancellationToken.None))
+        {
+            Assert.True(File.Exists(Path.Combine(state, "lock.holder")));
+            Directory.Move(state, moved);
+            Directory.CreateSymbolicLink(state, outside.Path);
+        }
+
+        Assert.Equal("not ours\n", File.ReadAllText(victim));
+        Assert.True(File.Exists(Path.Combine(moved, "lock.holder")));
     }
 
     [Fact]
