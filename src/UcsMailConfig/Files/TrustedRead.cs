@@ -19,7 +19,10 @@ internal static class TrustedRead
     private const UnixFileMode OthersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
     /// <summary>The file's bytes, or null when it or a folder on its way is missing.</summary>
-    public static byte[]? Bytes(string root, string relative)
+    public static byte[]? Bytes(string root, string relative) => BytesAndMode(root, relative)?.Content;
+
+    /// <summary>The file's bytes and permission bits (as <see cref="File.GetUnixFileMode(string)"/> gives them), or null when it is missing.</summary>
+    public static (byte[] Content, UnixFileMode Mode)? BytesAndMode(string root, string relative)
     {
         using var file = OpenFile(root, relative);
         if (file is null)
@@ -27,10 +30,11 @@ internal static class TrustedRead
             return null;
         }
 
+        var mode = Posix.Status(file, Path.Combine(root, relative)).Permissions;
         using var stream = new FileStream(file.Handle(), FileAccess.Read, bufferSize: 0);
         using var content = new MemoryStream();
         stream.CopyTo(content);
-        return content.ToArray();
+        return (content.ToArray(), mode);
     }
 
     /// <summary>The file's text (UTF-8), or null when it is missing.</summary>

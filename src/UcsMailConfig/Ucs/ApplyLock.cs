@@ -23,12 +23,12 @@ public sealed partial class ApplyLock : IDisposable
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(60);
 
     private readonly FileStream _stream;
-    private readonly string? _holder;
+    private readonly string? _holderRoot;
 
-    private ApplyLock(FileStream stream, string? holder)
+    private ApplyLock(FileStream stream, string? holderRoot)
     {
         _stream = stream;
-        _holder = holder;
+        _holderRoot = holderRoot;
     }
 
     /// <summary>
@@ -76,12 +76,12 @@ public sealed partial class ApplyLock : IDisposable
 
             if (readOnly)
             {
-                return new ApplyLock(stream, holder: null);
+                return new ApplyLock(stream, holderRoot: null);
             }
 
             var since = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
             StateFiles.Write(root, HolderRelativePath, Encoding.ASCII.GetBytes($"pid {Environment.ProcessId} since {since}\n"));
-            return new ApplyLock(stream, Path.Combine(root, HolderRelativePath));
+            return new ApplyLock(stream, root);
         }
         catch
         {
@@ -115,13 +115,14 @@ public sealed partial class ApplyLock : IDisposable
     {
         // The holder goes first: while the lock is held nobody else writes it. One left behind
         // is harmless (a waiter only repeats what it says), so it never replaces the apply's result.
-        if (_holder is not null)
+        // Removed relative to the state folder's descriptor, so a symlink planted on the way cannot redirect it.
+        if (_holderRoot is not null)
         {
             try
             {
-                File.Delete(_holder);
+                StateFiles.DeleteManaged(_holderRoot, HolderRelativePath);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateRefusedException)
             {
             }
         }

@@ -1,6 +1,7 @@
 using UcsMailConfig.Diagnostics;
 using UcsMailConfig.Dkim;
 using UcsMailConfig.Dns;
+using UcsMailConfig.Files;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Rendering.Derive;
@@ -117,9 +118,7 @@ internal static class DkimReadiness
 
     private static HashSet<string> InstalledKeyNames(string root)
     {
-        var keyTable = Path.Combine(root, TemplateCatalog.OutputPath(TemplateCatalog.KeyTable));
-        return File.Exists(keyTable)
-            ? [.. File.ReadLines(keyTable).Where(l => l.Length > 0 && !l.StartsWith('#') && !l.StartsWith('@')).Select(l => l.Split(' ')[0])]
-            : [];
+        return [.. TrustedRead.Lines(root, TemplateCatalog.OutputPath(TemplateCatalog.KeyTable))
+            .Where(l => l.Length > 0 && !l.StartsWith('#') && !l.StartsWith('@')).Select(l => l.Split(' ')[0])];
     }
 }

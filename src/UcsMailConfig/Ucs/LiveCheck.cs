@@ -1,3 +1,5 @@
+using UcsMailConfig.Files;
+
 namespace UcsMailConfig.Ucs;
 
 /// <summary>
@@ -27,7 +29,7 @@ internal static class LiveCheck
         }
 
         var conf = Path.Combine(root, "etc/opendkim.conf");
-        if (plan.TouchesOpenDkim && File.Exists(conf))
+        if (plan.TouchesOpenDkim && TrustedRead.Text(root, "etc/opendkim.conf") is { } confText)
         {
             if (Path.GetFullPath(root) == "/")
             {
@@ -40,7 +42,7 @@ internal static class LiveCheck
             var relocated = Path.Combine(folder, "opendkim.conf");
             try
             {
-                File.WriteAllText(relocated, File.ReadAllText(conf).Replace("/etc/opendkim/", Path.Combine(root, "etc/opendkim") + "/", StringComparison.Ordinal));
+                File.WriteAllText(relocated, confText.Replace("/etc/opendkim/", Path.Combine(root, "etc/opendkim") + "/", StringComparison.Ordinal));
                 var check = runner.Run(tools.OpenDkim, "-n", "-x", relocated);
                 return check.Succeeded ? null : check;
             }

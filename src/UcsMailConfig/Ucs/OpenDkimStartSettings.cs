@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Files;
 using UcsMailConfig.Rendering.Derive;
 
 namespace UcsMailConfig.Ucs;
@@ -32,19 +33,19 @@ internal static class OpenDkimStartSettings
 
     /// <summary>
     /// The start-only settings whose value in <paramref name="next"/> differs from the live
-    /// opendkim.conf at <paramref name="liveConf"/>, the file the running OpenDKIM last read (on
+    /// opendkim.conf at <paramref name="liveConf"/> below <paramref name="root"/> (read through TrustedRead), the file the running OpenDKIM last read (on
     /// the first apply Debian's own). No live file: the running OpenDKIM's settings are unknown,
     /// so every start-only setting of <paramref name="next"/> counts as changed.
     /// </summary>
-    public static ImmutableArray<string> Changed(string liveConf, IEnumerable<ConfigSetting> next)
+    public static ImmutableArray<string> Changed(string root, string liveConf, IEnumerable<ConfigSetting> next)
     {
         var wanted = StartOnly(next.Select(s => (s.Name, s.Value)));
-        if (!File.Exists(liveConf))
+        if (TrustedRead.Text(root, liveConf) is not { } text)
         {
             return [.. wanted.Keys.Order(StringComparer.OrdinalIgnoreCase)];
         }
 
-        var live = StartOnly(File.ReadLines(liveConf).Select(Parse).OfType<(string, string)>());
+        var live = StartOnly(text.Split('\n').Select(Parse).OfType<(string, string)>());
         return [.. wanted.Keys.Union(live.Keys, StringComparer.OrdinalIgnoreCase)
             .Where(name => wanted.GetValueOrDefault(name) != live.GetValueOrDefault(name))
             .Order(StringComparer.OrdinalIgnoreCase)];

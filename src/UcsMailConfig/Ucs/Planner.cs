@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using UcsMailConfig.Files;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Rendering.Derive;
 using UcsMailConfig.Ucs.Layout;
@@ -31,8 +32,7 @@ internal static class Planner
                 return saved is null ? null : (saved, savedMode);
             }
 
-            var path = Path.Combine(root, relative);
-            return File.Exists(path) ? (File.ReadAllBytes(path), File.GetUnixFileMode(path)) : null;
+            return TrustedRead.BytesAndMode(root, relative);
         }
 
         var registry = UcrLayers.Read(root).WithBase(recovering?.Content.Variables.Select(v => (v.Name, v.Value)) ?? []);
@@ -110,7 +110,7 @@ internal static class Planner
             new ApplyState([.. tree.Files.Keys], desired))
         {
             OpenDkimStartSettingsChanged = model.OpenDkim is { } openDkim
-                ? OpenDkimStartSettings.Changed(Path.Combine(root, TemplateCatalog.UcrPath(TemplateCatalog.OpenDkimConf)), openDkim.Settings)
+                ? OpenDkimStartSettings.Changed(root, TemplateCatalog.UcrPath(TemplateCatalog.OpenDkimConf), openDkim.Settings)
                 : [],
         };
     }

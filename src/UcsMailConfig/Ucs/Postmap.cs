@@ -1,3 +1,5 @@
+using UcsMailConfig.Files;
+
 namespace UcsMailConfig.Ucs;
 
 /// <summary>
@@ -7,7 +9,8 @@ namespace UcsMailConfig.Ucs;
 /// instance's main.cf, so it is pointed at the same configuration folder Postfix uses.
 /// postmap builds the table as <c>__db.FILE.db</c> beside it and renames that into place; a
 /// failed run (a full disk) leaves it behind, and every later postmap then fails with "File
-/// exists", so it is removed after a failure and before each run.
+/// exists", so it is removed after a failure and before each run — relative to its folder's
+/// descriptor, opened through TrustedRead, so a symlink planted on the way is refused, not followed.
 /// </summary>
 internal static class Postmap
 {
@@ -20,18 +23,28 @@ internal static class Postmap
     /// </summary>
     public static CommandRecord? Run(IEnumerable<string> tables, string root, string configDirectory, ToolPaths tools, CommandRunner runner)
     {
-        foreach (var table in tables.Select(t => Path.Combine(root, t.TrimStart('/'))))
+        foreach (var relative in tables.Select(t => t.TrimStart('/')))
         {
-            var leftover = Path.Combine(Path.GetDirectoryName(table)!, "__db." + Path.GetFileName(table) + ".db");
-            File.Delete(leftover);
+            var table = Path.Combine(root, relative);
+            RemoveLeftover(root, relative);
             var result = runner.Run(tools.Postmap, "-c", configDirectory, "hash:" + table);
             if (!result.Succeeded || result.StandardError.Length > 0)
             {
-                File.Delete(leftover);
+                RemoveLeftover(root, relative);
                 return result;
             }
         }
 
         return null;
+    }
+
+    private static void RemoveLeftover(string root, string table)
+    {
+        using var folder = TrustedRead.OpenFolder(root, Path.GetDirectoryName(table) ?? "");
+        var name = "__db." + Path.GetFileName(table) + ".db";
+        if (folder is not null && Posix.TryUnlinkAt(folder, name) is var errno and not 0 and not Posix.NoSuchFile)
+        {
+            throw new IOException($"cannot remove {Path.Combine(root, Path.GetDirectoryName(table) ?? "", name)}: {Posix.Describe(errno)}");
+        }
     }
 }

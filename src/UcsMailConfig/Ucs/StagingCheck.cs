@@ -1,4 +1,5 @@
 using System.Text;
+using UcsMailConfig.Files;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Rendering.Derive;
 using UcsMailConfig.Ucs.Layout;
@@ -31,15 +32,14 @@ internal static class StagingCheck
 
     private static CommandRecord? CheckPostfix(RenderModel model, string root, string staging, ToolPaths tools, CommandRunner runner)
     {
-        var live = Path.Combine(root, "etc/postfix/main.cf");
-        if (!File.Exists(live))
+        if (TrustedRead.Text(root, "etc/postfix/main.cf") is not { } live)
         {
             return null;
         }
 
-        var mainCf = new MainCfText(File.ReadAllText(live));
-        var oldFragment = Path.Combine(root, TemplateCatalog.OutputPath(TemplateCatalog.MainCfFragment));
-        foreach (var name in File.Exists(oldFragment) ? MainCfText.Names(File.ReadAllText(oldFragment)) : [])
+        var mainCf = new MainCfText(live);
+        var oldFragment = TrustedRead.Text(root, TemplateCatalog.OutputPath(TemplateCatalog.MainCfFragment));
+        foreach (var name in oldFragment is null ? [] : MainCfText.Names(oldFragment))
         {
             mainCf.RemoveLast(name);
         }
@@ -59,10 +59,9 @@ internal static class StagingCheck
         var directory = Path.Combine(staging, "postfix");
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "main.cf"), mainCf.ToString());
-        var masterCf = Path.Combine(root, "etc/postfix/master.cf");
-        if (File.Exists(masterCf))
+        if (TrustedRead.Bytes(root, "etc/postfix/master.cf") is { } masterCf)
         {
-            File.Copy(masterCf, Path.Combine(directory, "master.cf"));
+            File.WriteAllBytes(Path.Combine(directory, "master.cf"), masterCf);
         }
 
         var postconf = runner.Run(tools.Postconf, "-c", directory, "-n");

@@ -66,6 +66,73 @@ public sealed class HostFileTrustTests
     }
 
     [Fact]
+    public void Import_refuses_a_symlinked_opendkim_conf_names_it_and_writes_nothing()
+    {
+        using var host = new ApplySandbox();
+        UcsMailConfig.Tests.Import.Import2017HostTests.Build2017Host(host);
+        using var outside = new TempDirectory("ucsmail-outside");
+        var conf = host["etc/opendkim.conf"];
+        File.Move(conf, outside.Combine("opendkim.conf"));
+        File.CreateSymbolicLink(conf, outside.Combine("opendkim.conf"));
+        var before = Listing(host);
+
+        AssertRefused(host.Cli("import", "--root", host.Root), conf, "is a symlink");
+        TreeListing.AssertSame(before, Listing(host));
+    }
+
+    [Fact]
+    public void Diff_refuses_a_symlinked_main_cf_d_fragment_and_changes_nothing()
+    {
+        using var host = Applied();
+        using var outside = new TempDirectory("ucsmail-outside");
+        var fragment = host["etc/univention/templates/files/etc/postfix/main.cf.d/90_ucs-mail-config"];
+        File.Move(fragment, outside.Combine("fragment"));
+        File.CreateSymbolicLink(fragment, outside.Combine("fragment"));
+        var before = Listing(host);
+
+        AssertRefused(Run(host, "diff"), fragment, "is a symlink");
+        TreeListing.AssertSame(before, Listing(host));
+    }
+
+    [Fact]
+    public void Postmap_does_not_remove_a_leftover_through_a_symlinked_folder()
+    {
+        using var root = new TempDirectory();
+        using var outside = new TempDirectory("ucsmail-outside");
+        var victim = outside.Combine("__db.transport.db");
+        File.WriteAllText(victim, "not ours\n");
+        Directory.CreateDirectory(root.Combine("etc"));
+        Directory.CreateSymbolicLink(root.Combine("etc/postfix"), outside.Path);
+
+        var refused = Assert.Throws<UntrustedFileException>(() =>
+            UcsMailConfig.Ucs.Postmap.Run(["/etc/postfix/transport"], root.Path, outside.Path, ToolPaths.Defaults, new CommandRunner(TimeSpan.FromSeconds(10))));
+
+        Assert.StartsWith($"{root.Combine("etc/postfix")} is a symlink;", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("not ours\n", File.ReadAllText(victim));
+    }
+
+    [Fact]
+    public void Releasing_the_lock_does_not_remove_a_holder_through_a_symlinked_state_folder()
+    {
+        using var root = new TempDirectory();
+        using var outside = new TempDirectory("ucsmail-outside");
+        var victim = outside.Combine("lock.holder");
+        File.WriteAllText(victim, "not ours\n");
+        var state = root.Combine(StateFiles.Directory.TrimEnd('/'));
+        var moved = root.Combine("state-moved");
+
+        using (ApplyLock.Acquire(root.Path, TimeSpan.Zero, readOnly: false, _ => { }, CancellationToken.None))
+        {
+            Assert.True(File.Exists(Path.Combine(state, "lock.holder")));
+            Directory.Move(state, moved);
+            Directory.CreateSymbolicLink(state, outside.Path);
+        }
+
+        Assert.Equal("not ours\n", File.ReadAllText(victim));
+        Assert.True(File.Exists(Path.Combine(moved, "lock.holder")));
+    }
+
+    [Fact]
     public void A_local_user_who_may_write_etc_postfix_and_plants_main_cf_local_is_refused()
     {
         using var host = Applied();

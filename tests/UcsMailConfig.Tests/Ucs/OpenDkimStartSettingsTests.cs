@@ -44,13 +44,13 @@ public sealed class OpenDkimStartSettingsTests : IDisposable
             KeyTable                /etc/opendkim/KeyTable.old
             """);
 
-        Assert.Empty(OpenDkimStartSettings.Changed(live, Ours));
+        Assert.Empty(OpenDkimStartSettings.Changed(_directory.Path, live, Ours));
     }
 
     [Fact]
     public void Debian_s_own_configuration_before_the_first_apply_needs_a_restart_for_the_socket()
     {
-        Assert.Equal<string>(["Socket"], OpenDkimStartSettings.Changed(Write(Debian), Ours));
+        Assert.Equal<string>(["Socket"], OpenDkimStartSettings.Changed(_directory.Path, Write(Debian), Ours));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class OpenDkimStartSettingsTests : IDisposable
             Socket inet:12345@localhost
             """);
 
-        Assert.Empty(OpenDkimStartSettings.Changed(live, Ours));
+        Assert.Empty(OpenDkimStartSettings.Changed(_directory.Path, live, Ours));
     }
 
     [Fact]
@@ -73,21 +73,21 @@ public sealed class OpenDkimStartSettingsTests : IDisposable
     {
         var live = Write(Debian.Replace("UserID\t\t\topendkim\n", "", StringComparison.Ordinal) + "\nAutoRestart yes\n");
 
-        Assert.Equal<string>(["AutoRestart", "Socket", "UserID"], OpenDkimStartSettings.Changed(live, Ours));
+        Assert.Equal<string>(["AutoRestart", "Socket", "UserID"], OpenDkimStartSettings.Changed(_directory.Path, live, Ours));
     }
 
     [Fact]
     public void Without_a_live_file_every_start_only_setting_counts_as_changed()
     {
-        Assert.Equal<string>(["PidFile", "Socket", "UMask", "UserID"], OpenDkimStartSettings.Changed(_directory.Combine("missing.conf"), Ours));
+        Assert.Equal<string>(["PidFile", "Socket", "UMask", "UserID"], OpenDkimStartSettings.Changed(_directory.Path, "missing.conf", Ours));
     }
 
     public void Dispose() => _directory.Dispose();
 
     private string Write(string content)
     {
-        var path = _directory.Combine($"opendkim-{Guid.NewGuid():N}.conf");
-        File.WriteAllText(path, content + "\n");
-        return path;
+        var name = $"opendkim-{Guid.NewGuid():N}.conf";
+        File.WriteAllText(_directory.Combine(name), content + "\n");
+        return name;
     }
 }

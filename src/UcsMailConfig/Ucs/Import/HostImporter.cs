@@ -5,6 +5,7 @@
 // written. The written text is loaded back with our own loader before it is handed out.
 using System.Collections.Immutable;
 using System.Net;
+using UcsMailConfig.Files;
 using UcsMailConfig.Policy;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;
@@ -24,10 +25,23 @@ internal static class HostImporter
 
     public static ImportReport Import(ImportOptions options)
     {
+        try
+        {
+            return Read(options);
+        }
+        catch (UntrustedFileException e)
+        {
+            // A host file the tool does not trust: one line naming it, nothing written (exit 5).
+            return new ImportReport(null, [], [], [], [], [e.Message], true);
+        }
+    }
+
+    private static ImportReport Read(ImportOptions options)
+    {
         var root = Path.GetFullPath(options.Root);
         var (leftOut, errors, notes, steps) = (new List<LeftOut>(), new List<string>(), new List<string>(), new List<string>());
         ImportReport Stop(bool refused) => new(null, [], [.. leftOut], [], [.. notes], [.. errors], refused);
-        if (!File.Exists(Path.Combine(root, UcrTargets.MainCf.TrimStart('/'))))
+        if (!TrustedRead.Exists(root, UcrTargets.MainCf.TrimStart('/')))
         {
             errors.Add($"{Path.Combine(root, UcrTargets.MainCf.TrimStart('/'))}:1: there is no main.cf below the root; --root must name a UCS mail host's root");
             return Stop(false);

@@ -3,6 +3,7 @@
 // default), ucs-mail-config's own fragment, a stock template as shipped or hand-edited (dpkg's
 // conffile record), another fragment, main.cf.local (through 99_local), or a hand edit of the
 // generated main.cf. Reads only; the fragment order is UCR's (registered subfiles, base-name order).
+using UcsMailConfig.Files;
 using UcsMailConfig.Rendering;
 using UcsMailConfig.Ucs.Layout;
 
@@ -28,29 +29,25 @@ internal sealed class MainCfSources
         foreach (var subfile in RegisteredFragments(root))
         {
             var template = UcrTargets.FilesDirectory + subfile;
-            var path = Path.Combine(root, template);
-            var local = Path.Combine(root, UcrTargets.MainCfLocal);
-            if (Path.GetFileName(subfile) == UcrTargets.LocalFragment && File.Exists(local))
+            if (Path.GetFileName(subfile) == UcrTargets.LocalFragment && TrustedRead.Exists(root, UcrTargets.MainCfLocal))
             {
-                Add("/" + UcrTargets.MainCfLocal, MainCfLocalKind, local);
+                Add(UcrTargets.MainCfLocal, MainCfLocalKind);
             }
-            else if (File.Exists(path))
+            else if (TrustedRead.Exists(root, template))
             {
                 var kind = subfile == ours ? "ucs-mail-config's fragment"
                     : Modified.Contains("/" + template) ? HandEditedStock
                     : DpkgConffiles.PackageOf(root, "/" + template) is { } package ? $"stock template of {package}"
                     : "another main.cf.d fragment";
-                Add("/" + template, kind, path);
+                Add(template, kind);
             }
         }
 
-        var recorded = Path.Combine(root, TemplateCatalog.OutputPath(TemplateCatalog.UcrVariables));
-        Recorded = (File.Exists(recorded) ? File.ReadLines(recorded) : [])
+        Recorded = TrustedRead.Lines(root, TemplateCatalog.OutputPath(TemplateCatalog.UcrVariables))
             .Where(l => !l.StartsWith('#') && l.Contains('=', StringComparison.Ordinal))
             .Select(l => l[..l.IndexOf('=', StringComparison.Ordinal)])
             .ToHashSet(StringComparer.Ordinal);
-        var mainCf = Path.Combine(root, UcrTargets.MainCf.TrimStart('/'));
-        _mainCf = File.Exists(mainCf) ? MainCfText.Settings(File.ReadAllText(mainCf)) : [];
+        _mainCf = TrustedRead.Text(root, UcrTargets.MainCf.TrimStart('/')) is { } mainCf ? MainCfText.Settings(mainCf) : [];
     }
 
     /// <summary>Stock Postfix templates that differ from their package's original, as absolute template paths.</summary>
@@ -96,20 +93,20 @@ internal sealed class MainCfSources
             ? new ImportSource("/" + UcrLayers.FileOf(effective.Layer), _layers.LineOf(effective.Layer, name), $"UCR variable {name}, {effective.Layer.ToString().ToLowerInvariant()} layer")
             : unset;
 
-    private void Add(string file, string kind, string path)
+    private void Add(string relative, string kind)
     {
-        var text = File.ReadAllText(path);
-        _sources.Add((file, kind, MainCfText.Settings(text), text.Split('\n')));
+        var text = TrustedRead.Text(_root, relative) ?? "";
+        _sources.Add(("/" + relative, kind, MainCfText.Settings(text), text.Split('\n')));
     }
 
     private static bool InPythonBlock(string[] lines, int line) => lines.Take(line - 1).Count(l => l.Contains("@!@", StringComparison.Ordinal)) % 2 == 1;
 
     private static IEnumerable<string> RegisteredFragments(string root)
     {
-        var info = Path.Combine(root, UcrTargets.TemplatesDirectory, "info");
-        return !Directory.Exists(info) ? []
-            : Directory.EnumerateFiles(info, "*.info")
-                .SelectMany(File.ReadLines)
+        var info = Path.Combine(UcrTargets.TemplatesDirectory, "info");
+        return TrustedRead.FileNames(root, info)
+                .Where(name => name.EndsWith(".info", StringComparison.Ordinal))
+                .SelectMany(name => TrustedRead.Lines(root, Path.Combine(info, name)))
                 .Where(l => l.StartsWith("Subfile:", StringComparison.Ordinal))
                 .Select(l => l["Subfile:".Length..].Trim())
                 .Where(s => s.StartsWith("etc/postfix/main.cf.d/", StringComparison.Ordinal))

@@ -5,6 +5,7 @@
 // left out, not taken). Contradictions (two different values for one setting, a SigningTable row
 // naming a missing KeyTable entry) are errors with FILE:LINE, never guessed. Reads only.
 using UcsMailConfig.Dkim;
+using UcsMailConfig.Files;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering.Derive;
@@ -26,15 +27,14 @@ internal sealed class OpenDkimImport(string root, PolicyText text, List<LeftOut>
     /// <summary>Reads the configuration; returns OpenDKIM's socket, or null without /etc/opendkim.conf (no DKIM on the host).</summary>
     public MilterSocket? Read()
     {
-        var path = Below(ConfPath);
-        if (!File.Exists(path))
+        if (TrustedRead.Text(root, ConfPath.TrimStart('/')) is not { } conf)
         {
             return null;
         }
 
         var settings = new Dictionary<string, (string Value, int Line)>(StringComparer.Ordinal);
         var number = 0;
-        foreach (var raw in File.ReadLines(path))
+        foreach (var raw in conf.Split('\n'))
         {
             number++;
             var line = raw.Trim();
@@ -305,8 +305,7 @@ internal sealed class OpenDkimImport(string root, PolicyText text, List<LeftOut>
     /// <summary>A table's rows (comments and blank lines skipped) with their lines; null, with an error, when it cannot be read.</summary>
     private List<(string Text, ImportSource Source)>? ReadTable(string file, ImportSource namedAt)
     {
-        var path = Below(file);
-        if (!file.StartsWith('/') || !File.Exists(path))
+        if (!file.StartsWith('/') || !TrustedRead.Exists(root, file.TrimStart('/')))
         {
             errors.Add($"{namedAt.File}:{namedAt.Line}: the table {file} does not exist below the root; OpenDKIM would refuse to start");
             return null;
@@ -314,15 +313,13 @@ internal sealed class OpenDkimImport(string root, PolicyText text, List<LeftOut>
 
         try
         {
-            return [.. File.ReadAllLines(path).Select((l, i) => (l.Trim(), new ImportSource(file, i + 1, "OpenDKIM's table")))
+            return [.. TrustedRead.Lines(root, file.TrimStart('/')).Select((l, i) => (l.Trim(), new ImportSource(file, i + 1, "OpenDKIM's table")))
                 .Where(r => r.Item1.Length > 0 && !r.Item1.StartsWith('#'))];
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not UntrustedFileException)
         {
             errors.Add($"{file}:1: cannot read it: {e.Message}");
             return null;
         }
     }
-
-    private string Below(string absolute) => Path.Combine(root, absolute.TrimStart('/'));
 }

@@ -2,6 +2,7 @@
 // destinations of our TLS table, the Postfix parameters an earlier ucs-mail-config policy set
 // (its fragment's lines and its recorded UCR variables), and Kopano's S/MIME configuration. A
 // value UCS writes by default from its own variable is UCS's, not the policy's: not taken.
+using UcsMailConfig.Files;
 using UcsMailConfig.Policy.Model;
 using UcsMailConfig.Policy.Values;
 using UcsMailConfig.Rendering;
@@ -87,13 +88,11 @@ internal static class TlsImport
     public static void TakeSmime(string root, PolicyText text, List<LeftOut> leftOut)
     {
         var file = "/" + TemplateCatalog.UcrPath(TemplateCatalog.KopanoSmimeConfig);
-        var path = Path.Combine(root, file.TrimStart('/'));
-        if (!File.Exists(path))
+        if (TrustedRead.Lines(root, file.TrimStart('/')).ToArray() is not { Length: > 0 } lines)
         {
             return;
         }
 
-        var lines = File.ReadAllLines(path);
         for (var i = 0; i < lines.Length; i++)
         {
             var match = System.Text.RegularExpressions.Regex.Match(lines[i], @"^\s*define\('(PLUGIN_SMIME_[A-Z_]+)',\s*(.*?)\);");
@@ -130,8 +129,7 @@ internal static class TlsImport
 
     private static void TakeDestinations(string root, string table, PolicyText text, List<LeftOut> leftOut)
     {
-        var path = Path.Combine(root, table.TrimStart('/'));
-        var lines = File.Exists(path) ? File.ReadAllLines(path) : [];
+        var lines = TrustedRead.Lines(root, table.TrimStart('/')).ToArray();
         for (var i = 0; i < lines.Length; i++)
         {
             var fields = lines[i].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
