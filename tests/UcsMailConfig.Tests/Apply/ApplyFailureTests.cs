@@ -58,20 +58,23 @@ public sealed class ApplyFailureTests
     }
 
     [Fact]
-    public void A_write_fails_half_way()
+    public void A_folder_where_a_template_must_go_is_refused_before_anything_is_written()
     {
         using var host = new ApplySandbox();
-        // A folder where a template must go: the write of that file fails after others succeeded.
-        Directory.CreateDirectory(host["etc/univention/templates/files/etc/opendkim/SigningTable"]);
+        // This once made the write of that file fail after others had succeeded (and roll back);
+        // the planner reads every managed file through TrustedRead now and refuses it up front.
+        // Rollback after a part of the changes is covered by ApplyRollbackFaultTests (a full disk).
+        var signingTable = host["etc/univention/templates/files/etc/opendkim/SigningTable"];
+        Directory.CreateDirectory(signingTable);
         host.CreateKeys(ApplySandbox.Example("single-domain"));
         var before = host.Snapshot();
 
         var result = host.Apply(ApplySandbox.Example("single-domain"), "--json");
 
-        Assert.Equal(3, result.Exit);
+        Assert.True(result.Exit == 5, $"{result.Out}\n{result.Err}");
         using var report = JsonDocument.Parse(result.Out);
-        Assert.Equal("rolledback", report.RootElement.GetProperty("outcome").GetString());
-        Assert.Contains("writing failed", report.RootElement.GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal("refused", report.RootElement.GetProperty("outcome").GetString());
+        Assert.Contains(signingTable, result.Err, StringComparison.Ordinal);
         Assert.Equal(before, host.Snapshot());
     }
 
